@@ -1,0 +1,39 @@
+# ceasefire-sim: the two commands of the README.
+#   make demo   set up .venv, install, run the three shipped scenarios (results/ + figures)
+#   make test   set up .venv, install with test extras and a headless browser, run the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo test venv bench docs clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[all]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	$(BIN)/ceasefire-sim run scenarios/freeze.yaml --force
+	$(BIN)/ceasefire-sim run scenarios/truce_30day.yaml --force
+	$(BIN)/ceasefire-sim run scenarios/refusal.yaml --force
+	@echo "results in results/freeze, results/truce_30day, results/refusal (figures/ inside each)"
+
+test: venv
+	bash scripts/install-browser.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/engine.py
+
+docs: venv
+	$(BIN)/ceasefire-sim explain --parameters --markdown > docs/parameters.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

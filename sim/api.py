@@ -1,0 +1,65 @@
+"""The Python API: simulate a scenario, get outcomes; everything else loops over this.
+
+>>> from sim import load_scenario, simulate, summarize
+>>> s = load_scenario("scenarios/freeze.yaml")
+>>> out = simulate(s, replications=500, seed=1)
+>>> summarize(out)["outcome_probabilities"]            # doctest: +SKIP
+
+Runs larger than ``chunk_size`` are cut into chunks of consecutive replication ids; each
+chunk is its own :class:`~sim.model.CeasefireModel`, and since every random number is keyed
+by replication id the joined result is identical, byte for byte, to one big model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import numpy as np
+
+from .model import CeasefireModel
+from .outcomes import Outcomes
+from .scenario import Scenario
+
+DEFAULT_CHUNK = 20_000
+
+
+def simulate(scenario: Scenario, *, replications: int | None = None, seed: int | None = None,
+             horizon_weeks: int | None = None, first_replication: int = 0,
+             chunk_size: int = DEFAULT_CHUNK, record_trajectories: bool = True,
+             progress: Callable[[int], None] | None = None) -> Outcomes:
+    """Run ``replications`` replications of ``scenario`` and return their outcomes.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    replications, seed, horizon_weeks : override the scenario's values
+    first_replication : global id of the first replication (chunks of a larger run)
+    chunk_size : replications per model; bounds memory, never changes results
+    record_trajectories : keep the weekly territory path (for fan charts)
+    progress : called with the number of replications finished after each chunk
+    """
+    scenario = resolve_run(scenario, replications, seed, horizon_weeks)
+    total = scenario.replications
+    parts = []
+    for lo in range(0, total, max(1, chunk_size)):
+        ids = np.arange(first_replication + lo, first_replication + min(total, lo + chunk_size))
+        model = CeasefireModel(scenario, replication_ids=ids, record_trajectories=record_trajectories)
+        model.run()
+        parts.append(Outcomes.from_model(model))
+        if progress is not None:
+            progress(len(ids))
+    return parts[0] if len(parts) == 1 else Outcomes.concat(parts)
+
+
+def resolve_run(scenario: Scenario, replications: int | None = None, seed: int | None = None,
+                horizon_weeks: int | None = None) -> Scenario:
+    """The scenario with command-line overrides applied (what ``scenario.yaml`` records)."""
+    changes = {}
+    if replications is not None:
+        changes["replications"] = int(replications)
+    if seed is not None:
+        changes["seed"] = int(seed)
+    if horizon_weeks is not None:
+        changes["horizon_weeks"] = int(horizon_weeks)
+    return replace(scenario, **changes) if changes else scenario

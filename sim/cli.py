@@ -1,0 +1,64 @@
+"""The ``ceasefire-sim`` command (also ``python -m sim``).
+
+Each sub-command lives in its own module under :mod:`sim.commands` with two functions,
+``register(subparsers)`` and ``main(args) -> int``; add one to :data:`COMMANDS` to plug it
+in. Input errors print ``file:line: key '...': message`` and exit with code 2, never a
+traceback; Ctrl-C exits 130 leaving no half-written results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import InputError, RunExistsError
+
+#: Sub-command modules in the order ``--help`` lists them.
+COMMANDS = ["run", "validate", "explain"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors: exit 2 with a one-line message
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ceasefire-sim", description=(
+        "Negotiation game-theory simulator of Russia-Ukraine ceasefire offers: plays offers "
+        "(freeze, 30-day truce, refusal, custom packages) against a war of attrition, "
+        "thousands of times, and shows the distribution of outcomes."))
+    parser.add_argument("--version", action="version", version=f"ceasefire-sim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = importlib.import_module(f"sim.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except RunExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: stopped cleanly; no partial results were written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of ``ceasefire-sim``: one module each, ``register(sub)`` + ``main(args)``."""

@@ -1,0 +1,29 @@
+"""``ceasefire-sim explain ACTOR`` / ``--parameters``: preferences and defaults with sources."""
+
+from __future__ import annotations
+
+from ..docgen import explain_actor, explain_parameters, parameters_markdown
+from ..offers import ACTORS
+
+ALIASES = {"us": "united_states", "usa": "united_states", "eu": "europe"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("explain", help="show an actor's preferences and red lines, or all parameters, with sources",
+                       description="Print an actor's weights, red lines and beliefs (each with its source), "
+                                   "or every model parameter with --parameters.")
+    p.add_argument("actor", nargs="?", help=f"one of {', '.join(ACTORS)} (or us, eu)")
+    p.add_argument("--parameters", action="store_true", help="list every default parameter with its source")
+    p.add_argument("--markdown", action="store_true", help="with --parameters: the docs/parameters.md text")
+    p.set_defaults(handler=main, _parser=p)
+
+
+def main(args) -> int:
+    if args.parameters:
+        print(parameters_markdown() if args.markdown else explain_parameters(), end="" if args.markdown else "\n")
+        return 0
+    actor = ALIASES.get((args.actor or "").lower(), (args.actor or "").lower())
+    if actor not in ACTORS:
+        args._parser.error(f"expected an actor ({', '.join(ACTORS)}) or --parameters, got {args.actor!r}")
+    print(explain_actor(actor))
+    return 0

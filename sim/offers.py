@@ -1,0 +1,160 @@
+"""Ceasefire offers: who proposes what, when, and to whom.
+
+An :class:`Offer` is a proposer, a week, the parties who must all accept, and
+:class:`Terms`. The presets ``freeze``, ``truce`` and ``refusal`` are the three offers of the
+seed documents; a scenario may override any term of a preset or write a package from
+scratch (``preset: custom``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+ACTORS = ("russia", "ukraine", "united_states", "europe")
+BELLIGERENTS = ("russia", "ukraine")
+
+LINES = ("current", "four_regions", "pre_2022", "pre_2014")
+RECOGNITION = ("none", "de_facto", "de_jure")
+SCOPES = ("full", "energy_strikes")
+MONITORING = ("none", "bilateral", "international")
+GUARANTEES = ("none", "bilateral_agreements", "foreign_troops")
+SANCTIONS_RELIEF = ("none", "partial", "full")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The terms of a ceasefire package.
+
+    Attributes
+    ----------
+    line : territorial line of the ceasefire ('current', 'four_regions', 'pre_2022', 'pre_2014')
+    recognition : status of Russian control behind the line ('none', 'de_facto', 'de_jure')
+    duration_days : length of a fixed-term truce in days, or None for indefinite
+    extension : a fixed-term truce may be extended by mutual consent
+    scope : 'full' ceasefire or 'energy_strikes' only (the front keeps fighting)
+    monitoring : 'none', 'bilateral' or 'international'
+    guarantees : 'none', 'bilateral_agreements' or 'foreign_troops'
+    army_cap : cap on Ukraine's army in thousand soldiers, or None
+    sanctions_relief : 'none', 'partial' or 'full'
+    nato_renunciation : Ukraine renounces NATO membership
+    prisoner_exchange : all-for-all exchange, return of civilians and children
+    """
+
+    line: str = "current"
+    recognition: str = "none"
+    duration_days: int | None = None
+    extension: bool = False
+    scope: str = "full"
+    monitoring: str = "none"
+    guarantees: str = "none"
+    army_cap: float | None = None
+    sanctions_relief: str = "none"
+    nato_renunciation: bool = False
+    prisoner_exchange: bool = False
+
+    @property
+    def duration_weeks(self) -> float | None:
+        """Duration converted once from days to weeks (a 30-day truce = 4.29 weeks)."""
+        return None if self.duration_days is None else self.duration_days / 7.0
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An offer made in a given week (and optionally repeated) to a set of parties."""
+
+    name: str
+    proposer: str
+    week: int
+    terms: Terms
+    parties: tuple[str, ...] = BELLIGERENTS
+    repeat_every_weeks: int = 0
+    preset: str = "custom"
+    source: str = ""
+
+    def due(self, week: int) -> bool:
+        """Is the offer on the table in ``week``?"""
+        if week < self.week:
+            return False
+        if week == self.week:
+            return True
+        return self.repeat_every_weeks > 0 and (week - self.week) % self.repeat_every_weeks == 0
+
+    def to_yaml(self) -> dict[str, Any]:
+        out = {
+            "name": self.name,
+            "preset": self.preset,
+            "proposer": self.proposer,
+            "week": self.week,
+            "repeat_every_weeks": self.repeat_every_weeks,
+            "parties": list(self.parties),
+            "terms": asdict(self.terms),
+        }
+        if self.source:
+            out["source"] = self.source
+        return out
+
+
+#: The offers of the seed documents. Each preset cites where its terms come from.
+PRESETS: dict[str, dict[str, Any]] = {
+    "freeze": {
+        "proposer": "russia",
+        "terms": Terms(line="current", recognition="de_facto", duration_days=None),
+        "source": (
+            "001_3af3d05dba52c1d7.txt: Putin \"is ready to halt the war in Ukraine with a "
+            "negotiated ceasefire that recognises the current battlefield lines\"; "
+            "003_b310c964025fb84c.txt: \"freeze the conflict at the current lines and was "
+            "unwilling to cede any of the Ukrainian territory controlled by Russia\""
+        ),
+    },
+    "truce": {
+        "proposer": "united_states",
+        "terms": Terms(line="current", recognition="none", duration_days=30, extension=True,
+                       prisoner_exchange=True),
+        "source": (
+            "002_874e2567e534d42f.txt: \"the ceasefire will last for 30 days and can be extended "
+            "with the consent of both parties. The protocol also includes a prisoner exchange\""
+        ),
+    },
+    "refusal": {
+        "proposer": "russia",
+        "terms": Terms(line="four_regions", recognition="de_jure", duration_days=None,
+                       army_cap=50.0, nato_renunciation=True),
+        "source": (
+            "000_42f988c6d41ea246.txt: Putin \"outright rejected any ceasefire negotiation "
+            "process\" and demands Ukraine's \"irreversible\" \"demilitarization\"; "
+            "001_3af3d05dba52c1d7.txt: \"the four of Ukraine's regions ... now belonged to it in "
+            "their entirety\". The army cap of 50k is an assumption standing for demilitarization."
+        ),
+    },
+    "custom": {"proposer": "russia", "terms": Terms(), "source": ""},
+}
+
+
+def from_preset(preset: str, **changes: Any) -> Offer:
+    """Build an offer from a preset, with any field or term changed.
+
+    ``from_preset('truce', week=4, monitoring='international')`` changes a term;
+    ``week``, ``proposer``, ``parties``, ``repeat_every_weeks`` and ``name`` change the offer.
+    """
+    base = PRESETS[preset]
+    offer_fields = {"name", "proposer", "week", "parties", "repeat_every_weeks", "source"}
+    term_changes = {k: v for k, v in changes.items() if k not in offer_fields}
+    offer_changes = {k: v for k, v in changes.items() if k in offer_fields}
+    terms = replace(base["terms"], **term_changes)
+    offer = Offer(name=preset, proposer=base["proposer"], week=0, terms=terms, preset=preset,
+                  source=base["source"])
+    if "parties" in offer_changes:
+        offer_changes["parties"] = tuple(offer_changes["parties"])
+    return replace(offer, **offer_changes)
+
+
+TERM_FIELDS = tuple(Terms.__dataclass_fields__)
+TERM_CHOICES = {
+    "line": LINES,
+    "recognition": RECOGNITION,
+    "scope": SCOPES,
+    "monitoring": MONITORING,
+    "guarantees": GUARANTEES,
+    "sanctions_relief": SANCTIONS_RELIEF,
+}
