@@ -2,7 +2,7 @@
 
 Public API::
 
-    from sim import load_scenario, simulate, summarize, run_scenario
+    from sim import load_scenario, simulate, summarize, run_scenario, sweep
 """
 
 __version__ = "0.1.0"
@@ -12,4 +12,13 @@ from .outcomes import Outcomes, summarize  # noqa: E402
 from .runner import run_scenario  # noqa: E402
 from .scenario import Scenario, load_scenario  # noqa: E402
 
-__all__ = ["__version__", "load_scenario", "Scenario", "simulate", "summarize", "Outcomes", "run_scenario"]
+
+def sweep(spec, **kwargs):
+    """Run a parameter sweep and return its points table (pandas DataFrame); see
+    :func:`sim.sweeps.runner.sweep` (imported on first use: needs the ``[sweep]`` extra)."""
+    from .sweeps.runner import sweep as _sweep
+
+    return _sweep(spec, **kwargs)
+
+
+__all__ = ["__version__", "load_scenario", "Scenario", "simulate", "summarize", "Outcomes", "run_scenario", "sweep"]

@@ -1,0 +1,334 @@
+"""Sensitivity analysis of a finished sweep: which assumptions drive which outcomes.
+
+* ``sobol`` sweeps: first-order (S1) and total (ST) Sobol' indices with bootstrap 95%
+  confidence intervals (Sobol' 2001; estimators of Saltelli et al. 2010, via SALib's
+  ``sobol.analyze``). S1 is the share of the outcome's variance due to a parameter alone,
+  ST includes all its interactions; ST - S1 large means interactions matter.
+* ``morris`` sweeps: mu* (mean absolute elementary effect, Campolongo et al. 2007), mu and
+  sigma (Morris 1991), via SALib's ``morris.analyze``; effects are per unit of the
+  normalized range [0, 1] of each parameter, so they compare across parameters.
+* Any sweep: a heatmap of an outcome's mean across two parameters (binned ranges or levels).
+
+Output goes to ``<sweep folder>/analysis/`` (written atomically, replaced on each run):
+``indices.csv``, ``indices.json`` and ``figures/*.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..results import json_bytes, staged_folder
+from . import statistics
+
+SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
+MORRIS_COLUMNS = ("mu", "mu_star", "mu_star_conf", "sigma")
+
+
+# -- indices ------------------------------------------------------------------------------
+def _problem(names: list[str]) -> dict[str, Any]:
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def sobol_indices(names: list[str], y: np.ndarray, *, second_order: bool = False, seed: int = 0,
+                  num_resamples: int = 200):
+    """S1, ST and their 95% bootstrap half-widths, one row per parameter (pandas DataFrame).
+
+    ``y`` holds the model output of each row of a Saltelli design, in design order.
+    """
+    import pandas as pd
+    from SALib.analyze import sobol
+
+    y = np.asarray(y, dtype=np.float64)
+    if np.ptp(y) == 0:
+        zeros = {c: [0.0] * len(names) for c in SOBOL_COLUMNS}
+        return pd.DataFrame({"parameter": list(names), **zeros, "note": "outcome constant across points"})
+    res = sobol.analyze(_problem(names), y, calc_second_order=second_order, num_resamples=num_resamples,
+                        conf_level=0.95, seed=seed)
+    return pd.DataFrame({"parameter": list(names), **{c: np.asarray(res[c], dtype=float) for c in SOBOL_COLUMNS},
+                         "note": ""})
+
+
+def morris_indices(names: list[str], x: np.ndarray, y: np.ndarray, *, num_levels: int = 4, seed: int = 0,
+                   num_resamples: int = 200):
+    """mu, mu*, the 95% bootstrap half-width of mu*, and sigma, one row per parameter."""
+    import pandas as pd
+    from SALib.analyze import morris
+
+    res = morris.analyze(_problem(names), np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64),
+                         num_resamples=num_resamples, conf_level=0.95, num_levels=num_levels, seed=seed)
+    return pd.DataFrame({"parameter": list(names), **{c: np.asarray(res[c], dtype=float) for c in MORRIS_COLUMNS},
+                         "note": ""})
+
+
+# -- reading a sweep folder ---------------------------------------------------------------------
+@dataclass
+class SweepData:
+    folder: Path
+    spec: dict[str, Any]
+    points: Any  # pandas DataFrame, one row per point, in point order
+    design: np.ndarray
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.spec["parameters"])
+
+
+def load(folder: str | Path) -> SweepData:
+    """Read a sweep's ``sweep.json``, ``design.parquet`` and ``points.parquet``."""
+    import pandas as pd
+
+    folder = Path(folder)
+    for f in ("sweep.json", "design.parquet"):
+        if not (folder / f).is_file():
+            raise InputError.single(str(folder), None, "", f"not a sweep results folder (no {f})")
+    if not (folder / "points.parquet").is_file():
+        raise InputError.single(str(folder), None, "", "the sweep has not finished (no points.parquet); "
+                                                       "run `ceasefire-sim sweep FILE --resume` first")
+    spec = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+    points = pd.read_parquet(folder / "points.parquet").sort_values("point").reset_index(drop=True)
+    design_df = pd.read_parquet(folder / "design.parquet").sort_values("point")
+    design = design_df[list(spec["parameters"])].to_numpy(dtype=np.float64)
+    return SweepData(folder, spec, points, design)
+
+
+def _outcome_values(data: SweepData, outcome: str) -> np.ndarray:
+    if outcome not in data.points.columns:
+        raise InputError.single("<command line>", None, "--outcome",
+                                f"outcome {outcome!r} was not recorded by this sweep; recorded: "
+                                f"{', '.join(data.spec['outcomes'])}")
+    y = data.points[outcome].to_numpy(dtype=np.float64)
+    failed = int((data.points["status"] != "ok").sum())
+    if failed:
+        raise InputError.single(str(data.folder), None, "", f"{failed} point(s) failed; indices need every point: "
+                                                            f"run `ceasefire-sim sweep FILE --resume` to retry them")
+    if len(y) != len(data.design):
+        raise InputError.single(str(data.folder), None, "", f"points.parquet has {len(y)} rows, the design "
+                                                            f"{len(data.design)}")
+    return y
+
+
+def indices(data: SweepData, outcomes: list[str] | None = None):
+    """Long table of sensitivity indices: one row per (outcome, parameter)."""
+    import pandas as pd
+
+    method = data.spec["sampler"]
+    if method not in ("sobol", "morris"):
+        return pd.DataFrame()
+    rows = []
+    for outcome in outcomes or data.spec["outcomes"]:
+        y = _outcome_values(data, outcome)
+        if np.isnan(y).any():
+            n = int(np.isnan(y).sum())
+            df = pd.DataFrame({"parameter": data.names, "note": f"undefined at {n} point(s) (e.g. no offer put)"})
+        elif method == "sobol":
+            df = sobol_indices(data.names, y, second_order=data.spec["second_order"], seed=data.spec["seed"] % 2**32)
+        else:
+            df = morris_indices(data.names, data.design, y, num_levels=data.spec["morris_levels"],
+                                seed=data.spec["seed"] % 2**32)
+        df.insert(0, "method", method)
+        df.insert(0, "outcome", outcome)
+        rows.append(df)
+    return pd.concat(rows, ignore_index=True)
+
+
+def ranking_column(method: str) -> str:
+    return "ST" if method == "sobol" else "mu_star"
+
+
+# -- heatmaps -----------------------------------------------------------------------------------
+def heatmap_table(data: SweepData, x: str, y: str, outcome: str, bins: int = 8):
+    """Mean of ``outcome`` over the cells of two parameters; returns (xlabels, ylabels, mean, count).
+
+    A levels parameter (or one with at most ``bins`` distinct values, as on a grid) keeps its
+    values; a range is cut into ``bins`` equal-width bins.
+    """
+    for name in (x, y):
+        if name not in data.names:
+            raise InputError.single("<command line>", None, "--heatmap",
+                                    f"{name!r} is not a parameter of this sweep; parameters: {', '.join(data.names)}")
+    if x == y:
+        raise InputError.single("<command line>", None, "--heatmap", "expected two different parameters")
+    pts = data.points[data.points["status"] == "ok"]
+    if outcome not in pts.columns:
+        _outcome_values(data, outcome)
+    vals = pts[outcome].to_numpy(dtype=np.float64)
+    ix, xl = _cells(data, x, pts[x], bins)
+    iy, yl = _cells(data, y, pts[y], bins)
+    total = np.zeros((len(yl), len(xl)))
+    count = np.zeros((len(yl), len(xl)), dtype=np.int64)
+    ok = ~np.isnan(vals)
+    np.add.at(total, (iy[ok], ix[ok]), vals[ok])
+    np.add.at(count, (iy[ok], ix[ok]), 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return xl, yl, mean, count
+
+
+def _cells(data: SweepData, name: str, column, bins: int) -> tuple[np.ndarray, list[str]]:
+    p = data.spec["parameters"][name]
+    if "levels" in p:
+        from .spec import SweepParameter
+        from .storage import level_text
+
+        as_text = SweepParameter(name, levels=tuple(p["levels"])).column_type() == "string"
+        labels = [level_text(v) if as_text else v for v in p["levels"]]
+        lookup = {str(v): i for i, v in enumerate(labels)}
+        return np.array([lookup[str(v)] for v in column], dtype=np.int64), [str(v) for v in labels]
+    values = column.to_numpy(dtype=np.float64)
+    uniq = np.unique(values)
+    if len(uniq) <= bins:
+        idx = np.searchsorted(uniq, values)
+        return idx, [f"{v:.4g}" for v in uniq]
+    lo, hi = p["range"]
+    edges = np.linspace(lo, hi, bins + 1)
+    idx = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, bins - 1)
+    return idx, [f"{(edges[i] + edges[i + 1]) / 2:.4g}" for i in range(bins)]
+
+
+# -- figures ------------------------------------------------------------------------------------
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")
+
+
+def plot_indices(df, outcome: str, method: str, path: Path) -> Path:
+    """Horizontal bars of S1 and ST (or mu* and sigma) with 95% intervals."""
+    from ..plots import OKABE_ITO, _save, _style, plt
+
+    df = df.sort_values(ranking_column(method), ascending=True)
+    names = list(df["parameter"])
+    pos = np.arange(len(names))
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(names)))
+    if method == "sobol":
+        h = 0.38
+        ax.barh(pos + h / 2, df["ST"], h, xerr=df["ST_conf"], color=OKABE_ITO[4], label="total (ST)", capsize=3)
+        ax.barh(pos - h / 2, df["S1"], h, xerr=df["S1_conf"], color=OKABE_ITO[0], label="first order (S1)", capsize=3)
+        _style(ax, f"Sobol' indices: {outcome}", "share of the outcome's variance (95% bootstrap interval)", "")
+    else:
+        h = 0.38
+        ax.barh(pos + h / 2, df["mu_star"], h, xerr=df["mu_star_conf"], color=OKABE_ITO[4], label="mu*", capsize=3)
+        ax.barh(pos - h / 2, df["sigma"], h, color=OKABE_ITO[0], label="sigma (interactions)")
+        _style(ax, f"Morris screening: {outcome}", "elementary effect per unit of normalized range", "")
+    ax.set_yticks(pos)
+    ax.set_yticklabels(names)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.legend(loc="lower right", frameon=False)
+    return _save(fig, path)
+
+
+def plot_heatmap(xl, yl, mean, count, x: str, y: str, outcome: str, path: Path) -> Path:
+    from ..plots import _save, plt
+
+    fig, ax = plt.subplots(figsize=(1.8 + 0.75 * max(4, len(xl)), 1.6 + 0.5 * max(4, len(yl))))
+    prob = outcome.startswith("p_")
+    im = ax.imshow(np.ma.masked_invalid(mean), origin="lower", aspect="auto", cmap="viridis",
+                   vmin=0.0 if prob else None, vmax=1.0 if prob else None)
+    cb = fig.colorbar(im, ax=ax)
+    cb.set_label(f"{outcome} (mean over points in the cell)")
+    ax.set_xticks(range(len(xl)))
+    ax.set_xticklabels(xl, rotation=45 if len(xl) > 5 else 0, ha="right" if len(xl) > 5 else "center")
+    ax.set_yticks(range(len(yl)))
+    ax.set_yticklabels(yl)
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.set_title(f"{outcome} across {x} and {y}", fontsize=11)
+    if mean.size <= 144:
+        for (i, j), v in np.ndenumerate(mean):
+            if not math.isnan(v):
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
+                        color="white" if (prob and v < 0.5) else "black")
+    return _save(fig, path)
+
+
+# -- the whole analysis -------------------------------------------------------------------------
+@dataclass
+class Analysis:
+    folder: Path
+    method: str
+    indices: Any  # DataFrame
+    heatmaps: list[tuple[str, str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The indices as a terminal table, most influential parameter first."""
+        if self.indices is None or self.indices.empty:
+            return (f"sampler '{self.method}': no sensitivity indices (use a sobol or morris sweep); "
+                    f"heatmaps written")
+        lines = []
+        width = max(len(p) for p in self.indices["parameter"]) + 2
+        for outcome, df in self.indices.groupby("outcome", sort=False):
+            lines.append("")
+            if self.method == "sobol":
+                lines.append(f"{outcome}: Sobol' indices (95% interval)")
+                lines.append(f"  {'parameter':<{width}}{'first order S1':>22}{'total ST':>22}")
+            else:
+                lines.append(f"{outcome}: Morris screening (95% interval of mu*)")
+                lines.append(f"  {'parameter':<{width}}{'mu*':>22}{'mu':>10}{'sigma':>10}")
+            if df["note"].astype(str).str.len().gt(0).all() and ranking_column(self.method) not in df:
+                lines.append(f"  {df['note'].iloc[0]}")
+                continue
+            for _, r in df.sort_values(ranking_column(self.method), ascending=False).iterrows():
+                if self.method == "sobol":
+                    lines.append(f"  {r['parameter']:<{width}}{r['S1']:>9.3f} +/- {r['S1_conf']:<8.3f}"
+                                 f"{r['ST']:>9.3f} +/- {r['ST_conf']:<8.3f}")
+                else:
+                    lines.append(f"  {r['parameter']:<{width}}{r['mu_star']:>9.4g} +/- {r['mu_star_conf']:<8.3g}"
+                                 f"{r['mu']:>10.4g}{r['sigma']:>10.4g}")
+            if str(df["note"].iloc[0]):
+                lines.append(f"  note: {df['note'].iloc[0]}")
+        return "\n".join(lines).lstrip("\n")
+
+
+def analyze(folder: str | Path, *, outcomes: list[str] | None = None,
+            heatmaps: list[tuple[str, str]] | None = None, heatmap_outcome: str | None = None,
+            bins: int = 8, figures: bool = True) -> Analysis:
+    """Indices per outcome, bar charts and heatmaps into ``<folder>/analysis/``.
+
+    Without ``heatmaps``, one heatmap per outcome across its two most influential
+    parameters (the first two for grid and LHS sweeps).
+    """
+    data = load(folder)
+    for o in outcomes or []:
+        if o not in data.spec["outcomes"]:
+            hint = "" if o in statistics.STATISTICS else " (not an outcome name)"
+            raise InputError.single("<command line>", None, "--outcome",
+                                    f"{o!r}{hint} was not recorded by this sweep; recorded: {', '.join(data.spec['outcomes'])}")
+    outcomes = list(outcomes or data.spec["outcomes"])
+    method = data.spec["sampler"]
+    table = indices(data, outcomes)
+    pairs: list[tuple[str, str, str]] = []
+    if heatmaps:
+        for x, y in heatmaps:
+            pairs.append((heatmap_outcome or outcomes[0], x, y))
+    elif len(data.names) >= 2:
+        for o in outcomes:
+            names = data.names[:2]
+            if not table.empty:
+                sub = table[table["outcome"] == o]
+                col = ranking_column(method)
+                if col in sub and sub[col].notna().all():
+                    names = list(sub.sort_values(col, ascending=False)["parameter"][:2])
+            pairs.append((o, names[0], names[1]))
+    result = Analysis(Path(folder), method, table, pairs)
+    with staged_folder(Path(folder) / "analysis", force=True) as tmp:
+        if not table.empty:
+            table.to_csv(tmp / "indices.csv", index=False, float_format="%.6g")
+            (tmp / "indices.json").write_bytes(json_bytes(json.loads(table.to_json(orient="records"))))
+        (tmp / "figures").mkdir()
+        if figures:
+            if not table.empty:
+                for o, df in table.groupby("outcome", sort=False):
+                    if ranking_column(method) in df and df[ranking_column(method)].notna().all():
+                        plot_indices(df, o, method, tmp / "figures" / f"indices_{_slug(o)}.png")
+            for o, x, y in pairs:
+                xl, yl, mean, count = heatmap_table(data, x, y, o, bins)
+                plot_heatmap(xl, yl, mean, count, x, y, o, tmp / "figures" / f"heatmap_{_slug(o)}__{_slug(x)}__{_slug(y)}.png")
+        result.files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+    return result
