@@ -226,19 +226,23 @@ def plot_indices(df, outcome: str, method: str, path: Path) -> Path:
 def plot_heatmap(xl, yl, mean, count, x: str, y: str, outcome: str, path: Path) -> Path:
     from ..plots import _save, plt
 
-    fig, ax = plt.subplots(figsize=(1.8 + 0.75 * max(4, len(xl)), 1.6 + 0.5 * max(4, len(yl))))
+    xw = max(len(str(v)) for v in xl)
+    yw = max(len(str(v)) for v in yl)
+    width = 2.6 + 0.09 * yw + max(4, len(xl)) * max(0.75, 0.085 * xw)
+    fig, ax = plt.subplots(figsize=(min(16, width), min(12, 2.2 + 0.55 * max(4, len(yl)))))
     prob = outcome.startswith("p_")
     im = ax.imshow(np.ma.masked_invalid(mean), origin="lower", aspect="auto", cmap="viridis",
                    vmin=0.0 if prob else None, vmax=1.0 if prob else None)
     cb = fig.colorbar(im, ax=ax)
-    cb.set_label(f"{outcome} (mean over points in the cell)")
+    cb.set_label(f"{outcome}\n(mean over the points in a cell)")
     ax.set_xticks(range(len(xl)))
-    ax.set_xticklabels(xl, rotation=45 if len(xl) > 5 else 0, ha="right" if len(xl) > 5 else "center")
+    tilt = len(xl) * xw > 40
+    ax.set_xticklabels(xl, rotation=30 if tilt else 0, ha="right" if tilt else "center")
     ax.set_yticks(range(len(yl)))
     ax.set_yticklabels(yl)
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    ax.set_title(f"{outcome} across {x} and {y}", fontsize=11)
+    ax.set_title(outcome, fontsize=12)
     if mean.size <= 144:
         for (i, j), v in np.ndenumerate(mean):
             if not math.isnan(v):
