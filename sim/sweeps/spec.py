@@ -93,7 +93,7 @@ class SweepParameter:
         """Values checked against the scenario schema before running."""
         if self.levels is not None:
             return list(self.levels)
-        return [self.value(0.0), self.value(0.5), self.value(1.0)]
+        return [self.value(0.0), self.value(1.0), self.value(0.5)]
 
     def column_type(self) -> str:
         """Arrow type of this parameter's column: float64, int64, bool or string."""
@@ -264,7 +264,8 @@ class _Builder:
 
         params = self.parameters(data.get("parameters"), base, sampler, horizon)
         outcomes = self.outcomes(data.get("outcomes"))
-        if sampler in ("sobol", "morris") and len(params) < 2 and data.get("parameters"):
+        raw_params = data.get("parameters")
+        if sampler in ("sobol", "morris") and isinstance(raw_params, dict) and len(raw_params) == 1:
             self.problem(("parameters",), f"{sampler} sensitivity analysis needs at least 2 parameters")
         if self.problems:
             raise InputError(self.problems)

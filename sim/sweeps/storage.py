@@ -37,7 +37,7 @@ from . import statistics
 from .spec import SweepSpec
 
 PART_PREFIX = "chunk-"
-META_COLUMNS = ("point", "chunk", "status", "error", "seed")
+META_COLUMNS = ("point", "status", "error", "seed")  # no chunk: the table never depends on chunking
 
 
 def _pa():
@@ -51,8 +51,7 @@ def schema(spec: SweepSpec):
     """Arrow schema of the points table: meta columns, parameters, statistics."""
     pa, _ = _pa()
     types = {"float64": pa.float64(), "int64": pa.int64(), "bool": pa.bool_(), "string": pa.string()}
-    fields = [pa.field("point", pa.int64(), False), pa.field("chunk", pa.int64(), False),
-              pa.field("status", pa.string(), False), pa.field("error", pa.string()),
+    fields = [pa.field("point", pa.int64(), False), pa.field("status", pa.string(), False), pa.field("error", pa.string()),
               pa.field("seed", pa.int64(), False)]
     fields += [pa.field(p.path, types[p.column_type()]) for p in spec.parameters]
     fields += [pa.field(c, pa.float64()) for c in statistics.output_columns(list(spec.outcomes))]
@@ -78,7 +77,6 @@ def part_table(spec: SweepSpec, chunk: int, rows: list[dict[str, Any]], values: 
     for r in rows:
         i = r["point"]
         cols["point"].append(i)
-        cols["chunk"].append(chunk)
         cols["status"].append(r["status"])
         cols["error"].append(r.get("error"))
         cols["seed"].append(int(seeds[i]))
