@@ -155,8 +155,10 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _prepare_folder(store: storage.SweepStore, plan: SweepPlan, resume: bool, force: bool) -> tuple[dict, set[int]]:
-    """Create or reopen the folder; return the manifest and the finished chunks."""
+def _prepare_folder(store: storage.SweepStore, plan: SweepPlan, resume: bool, force: bool
+                    ) -> tuple[dict, set[int], bool]:
+    """Check the folder; return the manifest, the finished chunks, and whether it is new
+    (then nothing is written until the executor is up: see :func:`_start`)."""
     spec = plan.spec
     old = store.manifest() if store.exists() else None
     if store.exists() and not resume:
@@ -180,12 +182,11 @@ def _prepare_folder(store: storage.SweepStore, plan: SweepPlan, resume: bool, fo
         status = store.chunk_status()
         done = {c for c, (ok, failed) in status.items() if failed == 0 and c < plan.n_chunks
                 and ok == len(plan.chunk_range(c))}
-        return old, done
+        return old, done, False
     if store.exists() and not any(store.folder.iterdir()):
         store.folder.rmdir()
     elif store.exists():  # --resume of a folder killed before its manifest: start it again
         store.remove()
-    store.create(spec, plan.design)
     manifest = {
         "kind": "sweep", "package": "ceasefire-sim", "version": __version__, "sweep": spec.name,
         "sweep_file": spec.file, "scenario_file": spec.scenario_file, "spec_sha256": spec.hash(),
@@ -199,7 +200,14 @@ def _prepare_folder(store: storage.SweepStore, plan: SweepPlan, resume: bool, fo
                      "system": platform.system()},
         "sessions": [],
     }
-    return manifest, set()
+    return manifest, set(), True
+
+
+def _start(store: storage.SweepStore, plan: SweepPlan, manifest: dict, fresh: bool) -> None:
+    if fresh:
+        store.create(plan.spec, plan.design)
+    manifest["status"] = "running"
+    store.write_manifest(manifest)
 
 
 def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, results_root: str | Path = "results",
@@ -227,10 +235,11 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
         plan = plan_sweep(spec, chunk_points)
     folder = Path(out) if out is not None else Path(results_root) / spec.name
     store = storage.SweepStore(folder)
-    manifest, done = _prepare_folder(store, plan, resume, force)
+    manifest, done, fresh = _prepare_folder(store, plan, resume, force)
     todo = [c for c in range(plan.n_chunks) if c not in done]
-    manifest["status"] = "running"
-    store.write_manifest(manifest)
+    if not todo:
+        _start(store, plan, manifest, fresh)
+    started_session = False
 
     t0 = time.perf_counter()
     started = time.time()
@@ -242,6 +251,8 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
             kind = executor if isinstance(executor, str) else "given"
             given = None if isinstance(executor, str) else executor
             with open_executor(kind, workers, address, given) as (ex, info):
+                _start(store, plan, manifest, fresh)   # only once the executor is up
+                started_session = True
                 tasks = (plan.task(c) for c in todo)
                 for task, result, error in run_unordered(ex, run_chunk, tasks, window=2 * info.workers + 1):
                     if error is not None:  # the whole chunk was lost (worker died, pool broken)
@@ -258,15 +269,14 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
                     runs_done += len(rows) * spec.replications
                     if bar is not None:
                         bar.update(len(rows) * spec.replications)
-                        if failed_points:
-                            bar.set_postfix(failed=failed_points, refresh=False)
+                        bar.set_postfix(failed=failed_points, refresh=False)
                     if on_chunk is not None:
                         on_chunk(task.chunk, len(bad))
     finally:
         if bar is not None:
             bar.close()
         elapsed = time.perf_counter() - t0
-        if todo:
+        if started_session:
             manifest.setdefault("sessions", []).append({
                 "started_unix": round(started, 3), "executor": info.kind if info else None,
                 "workers": info.workers if info else None, "address": info.address if info else None,
@@ -298,8 +308,10 @@ def _progress_bar(total: int, enabled: bool, name: str):
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is in the [sweep] extra
         return None
-    return tqdm(total=total, unit="run", unit_scale=True, desc=name, file=sys.stderr, dynamic_ncols=True,
-                smoothing=0.1, disable=not sys.stderr.isatty())
+    bar = tqdm(total=total, unit="run", unit_scale=True, desc=name, file=sys.stderr, dynamic_ncols=True,
+               smoothing=0.1, disable=not sys.stderr.isatty())
+    bar.set_postfix(failed=0, refresh=False)
+    return bar
 
 
 def sweep(spec: SweepSpec | str | Path | dict, **kwargs):
