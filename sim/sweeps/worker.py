@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api import resolve_run, simulate
+from ..model import CeasefireModel
 from ..scenario import Scenario, from_data
 from . import statistics
 
@@ -54,12 +55,33 @@ def base_scenario(task: ChunkTask) -> Scenario:
     return s
 
 
+def release_finished_models() -> None:
+    """Drop finished models from Mesa's class-level id registry.
+
+    Mesa 3.3's ``Agent._ids`` is a class attribute keyed by model, so every model ever
+    built stays referenced and a long-lived worker grows by ~150 kB per point (mesa issue
+    #3179, fixed upstream by PR #3180). Only models that ran to their horizon are dropped,
+    so a model being built in another thread keeps its id counter.
+    """
+    import mesa
+
+    ids = getattr(mesa.Agent, "_ids", None)
+    if not isinstance(ids, dict):
+        return
+    for model in list(ids):
+        if isinstance(model, CeasefireModel) and model.week >= model.horizon:
+            ids.pop(model, None)
+
+
 def run_point(base: Scenario, point: int, seed: int, changes: dict[str, Any], replications: int,
               horizon_weeks: int, outcomes: tuple[str, ...]) -> dict[str, Any]:
     """Simulate one point and reduce it to its outcome statistics."""
     scenario = base.with_changes(changes, label=f"<sweep point {point}>") if changes else base
     scenario = resolve_run(scenario, replications=replications, seed=seed, horizon_weeks=horizon_weeks)
-    out = simulate(scenario, record_trajectories=False)
+    try:
+        out = simulate(scenario, record_trajectories=False)
+    finally:
+        release_finished_models()
     return statistics.compute(out.columns, list(outcomes))
 
 
