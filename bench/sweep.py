@@ -98,7 +98,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--speedup-only", action="store_true")
     ap.add_argument("--memory-only", action="store_true")
-    ap.add_argument("--points", type=int, default=96)
+    ap.add_argument("--points", type=int, default=160)
     ap.add_argument("--replications", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)

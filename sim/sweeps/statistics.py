@@ -72,7 +72,7 @@ def _registry() -> dict[str, Statistic]:
         ("territory_change", "territory_change_pp", "change in territory held by Russia, percentage points"),
         ("casualties_russia", "casualties_russia_k", "Russian casualties over the horizon, thousand"),
         ("casualties_ukraine", "casualties_ukraine_k", "Ukrainian casualties over the horizon, thousand"),
-        ("aid_us", "aid_us_bn", "US military aid spent, USD bn"),
+        ("aid_us", "aid_us_bn", "US military aid spent, EUR bn"),
         ("aid_europe", "aid_europe_bn", "European military aid spent, EUR bn"),
         ("ceasefire_weeks", "ceasefire_weeks_total", "weeks spent in a ceasefire"),
         ("end_week", "end_week", "week the replication ended (collapse) or the horizon"),
