@@ -49,8 +49,13 @@ def main(args) -> int:
         print(f"warning: {w}", file=sys.stderr)
     if args.dry_run:
         return 0
-    result = run_sweep(spec, plan=plan, out=args.out, executor=executor, workers=args.workers,
-                       address=args.address, resume=args.resume, force=args.force, progress=not args.quiet)
+    try:
+        result = run_sweep(spec, plan=plan, out=args.out, executor=executor, workers=args.workers,
+                           address=args.address, resume=args.resume, force=args.force, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished chunks are kept; continue with the same command and --resume",
+              file=sys.stderr)
+        return 130
     if not args.quiet:
         print(result.summary())
     if args.analyze and result.points_failed == 0:

@@ -375,7 +375,10 @@ class _Builder:
                 base.with_changes({p.path: value}, label=self.loc.file)
             except InputError as exc:
                 msg = exc.problems[0].message
-                self.problem(path, f"value {value!r} rejected by the scenario: {msg}")
+                if msg.startswith("unknown") or "no list item" in msg or "not inside a mapping" in msg:
+                    self.problem(path, f"not a path in the scenario: {msg}")
+                else:
+                    self.problem(path, f"value {value!r} rejected by the scenario: {msg}")
                 return False
         return True
 
