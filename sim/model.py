@@ -25,6 +25,7 @@ import mesa
 import numpy as np
 
 from . import war
+from .beliefs import BeliefState, init_paths, observe_week
 from .actors import CLASSES
 from .actors.base import SANCTIONS_RELIEF
 from .offers import ACTORS, Terms
@@ -113,6 +114,7 @@ class CeasefireModel(mesa.Model):
         self.united_states, self.europe = self.actors["united_states"], self.actors["europe"]
         self.united_states.set_policy()
         self.europe.set_policy()
+        self.beliefs = BeliefState.from_model(self)     # learning from the battlefield
 
         # deal state per replication
         self.in_ceasefire = np.zeros(n, dtype=bool)
@@ -137,6 +139,7 @@ class CeasefireModel(mesa.Model):
         self.territory_path = np.empty((self.horizon + 1, n), dtype=np.float32) if record_trajectories else None
         if record_trajectories:
             self.territory_path[0] = self.war.territory
+        self.belief_path = init_paths(self)
 
     # -- helpers the actors use ---------------------------------------------------------
     def weekly_noise(self, stream: str, week: int) -> np.ndarray:
@@ -211,6 +214,7 @@ class CeasefireModel(mesa.Model):
         self.diplomacy(t)
         self.keep_or_break(t)
         self.fight(t)
+        observe_week(self, t)
         self.united_states.set_policy()
         self.europe.set_policy()
         self.record(t)
@@ -301,6 +305,7 @@ class CeasefireModel(mesa.Model):
                          self.rebuild_ru, self.rebuild_ua)
         self.flows = flows
         self.flows["resting"] = resting
+        self.flows["fighting"] = fighting
         ru_down, ua_down = war.collapsed(self.war, self.wp)
         newly = ~self.ended & (ru_down | ua_down)
         self.collapse = np.where(newly, np.where(ua_down, 1, 2), self.collapse)
