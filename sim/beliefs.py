@@ -124,6 +124,13 @@ class BeliefState:
             return None
         return cls(priors, model.p["beliefs.front_noise_pp_per_week"])
 
+    def subset(self, idx) -> "BeliefState":
+        """The beliefs of replications ``idx`` only (for :func:`sim.subset.view`)."""
+        out = BeliefState.__new__(BeliefState)
+        out.noise_sd = self.noise_sd[idx]
+        out.beliefs = {k: Belief(b.mean[idx], b.precision[idx], b.weight[idx]) for k, b in self.beliefs.items()}
+        return out
+
     def mean(self, actor: str):
         return self.beliefs[actor].mean
 
