@@ -19,7 +19,7 @@ def theory_scenario(replications=300, horizon=104, beliefs=None, ceasefire=None,
     cf = {"weekly_noise_sd": 0, "russia_rebuild_share": 0, "ukraine_rebuild_share": 0}
     cf.update(ceasefire or {})
     data = {"name": "theory", "replications": replications, "seed": 11, "horizon_weeks": horizon,
-            "ceasefire": cf, "offers": offers or [CURRENT_LINE_OFFER],
+            "ceasefire": cf, "offers": [CURRENT_LINE_OFFER] if offers is None else offers,
             "actors": {a: {"beliefs": b, "resolve_sd": resolve_sd} for a in ("russia", "ukraine")}}
     data.update(sections)
     return from_data(data)
