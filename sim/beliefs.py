@@ -141,8 +141,14 @@ class BeliefState:
         """Update every learning side from one week's observed front movement ``y``."""
         c, k = front_coefficients(rho, wp)
         mask = informative(rho, wp, fighting)
+        inv_var = 1.0 / np.maximum(self.noise_sd, NOISE_FLOOR) ** 2
+        info = k * k * inv_var                  # shared by both sides: one public signal
+        signal = k * (y - c) * inv_var
         for b in self.beliefs.values():
-            b.mean, b.precision = update(b.mean, b.precision, y, c, k, self.noise_sd, b.weight, mask)
+            new_prec = b.precision + b.weight * info
+            new_mean = (b.precision * b.mean + b.weight * signal) / new_prec
+            b.mean = np.where(mask, new_mean, b.mean)
+            b.precision = np.where(mask, new_prec, b.precision)
 
 
 def observe_week(model, t: int) -> None:

@@ -9,7 +9,8 @@ order of the protocol:
 2. **decisions** - in a ceasefire each belligerent weighs breaking it; a fixed-term truce
    ends unless every party extends it;
 3. **fighting** - the war of attrition moves one week where the front is active; both
-   sides rebuild where a full ceasefire holds;
+   sides rebuild where a full ceasefire holds; the belligerents update their beliefs from
+   the observed front (:mod:`sim.beliefs`);
 4. **aid and sanctions** - the United States and Europe set next week's aid;
 5. **record** - realized utilities and the weekly trajectories.
 
