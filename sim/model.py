@@ -24,7 +24,7 @@ import math
 import mesa
 import numpy as np
 
-from . import war
+from . import valuation, war
 from .actors import CLASSES
 from .actors.base import SANCTIONS_RELIEF
 from .offers import ACTORS, Terms
@@ -95,6 +95,9 @@ class CeasefireModel(mesa.Model):
         self.war = war.WarState.initial(self.wp, p["attrition.territory_start_pct"])
         self.delta = p["decision.weekly_discount"]
         self.horizon_plan = np.round(p["decision.planning_horizon_weeks"])
+        self.decay = war.mean_decay(self.wp.cover, self.horizon_plan)
+        self.s0, self.s1 = valuation.discount_sums(self.delta, self.horizon_plan)
+        self._survival_cache: dict = {}
         self.rebuild_ru = p["ceasefire.russia_rebuild_share"]
         self.rebuild_ua = p["ceasefire.ukraine_rebuild_share"]
         self.offers = scenario.offers
@@ -190,7 +193,18 @@ class CeasefireModel(mesa.Model):
             f = f * self.p[GUARANTEE_KEY[terms.guarantees]]
         return f
 
-    def believed_survival(self, terms: Terms, actor: str) -> np.ndarray:
+    def survival(self, terms: Terms):
+        """(q, A, B): believed weekly survival of a ceasefire on these terms and its sums.
+
+        Depends only on the terms and the drawn parameters, so it is cached per terms.
+        """
+        if terms not in self._survival_cache:
+            q = self.believed_survival(terms)
+            a, b = valuation.survival_sums(self.delta, self.horizon_plan, q)
+            self._survival_cache[terms] = (q, a, b)
+        return self._survival_cache[terms]
+
+    def believed_survival(self, terms: Terms) -> np.ndarray:
         """Weekly survival probability of a ceasefire on these terms, as actors believe it."""
         hazard = self.p["ceasefire.breakdown_hazard_belief"] / self.strength(terms)
         q = 1.0 - hazard
