@@ -229,7 +229,7 @@ def table_header(labels: list[str], seed: int, seed_from: str, replications: int
     if len(labels) == 1:
         return (f"{replications:,} replications, {horizon} weeks, seed {seed}. "
                 f"Estimate [95% interval: Wilson for probabilities, normal for means]")
-    text = (f"{len(labels)} scenario(s), {replications:,} replications each, {horizon} weeks; "
+    text = (f"{len(labels)} scenarios, {replications:,} replications each, {horizon} weeks; "
             f"common random numbers: seed {seed} ({seed_from}) for every scenario.\n"
             f"Estimate [95% interval: Wilson for probabilities, normal for means]")
     if len(labels) > 1:

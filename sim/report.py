@@ -193,7 +193,7 @@ def results_section(rows: list[Row], labels: list[str], header: str) -> str:
                if paired else "")
             + ' An actor\'s acceptance is the share of all replications in which it accepts an offer at least '
               'once.</p>')
-    return (f'<section><h2>Results</h2>{note}<table class="results"><thead><tr><th>measure</th>{head}</tr>'
+    return (f'<section class="results"><h2>Results</h2>{note}<table class="results"><thead><tr><th>measure</th>{head}</tr>'
             f'</thead><tbody>{body}</tbody></table></section>')
 
 
