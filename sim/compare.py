@@ -218,8 +218,9 @@ def format_table(rows: list[Row], header: str = "") -> str:
             if r.scenario == labels[0]:
                 line += "(reference)"
             else:
-                line += (f"{fmt_value(r.diff, r.measure.kind, True):>9}  "
-                         f"[{fmt_interval(r.diff_low, r.diff_high, r.measure.kind, True)}]")
+                pp = " pp" if r.measure.kind == "probability" else ""
+                line += (f"{fmt_value(r.diff, r.measure.kind, True).replace('%', pp):>9}  "
+                         f"[{fmt_interval(r.diff_low, r.diff_high, r.measure.kind, True).replace('%', pp)}]")
         lines.append(line.rstrip())
     return "\n".join(lines)
 
@@ -233,8 +234,8 @@ def table_header(labels: list[str], seed: int, seed_from: str, replications: int
             f"common random numbers: seed {seed} ({seed_from}) for every scenario.\n"
             f"Estimate [95% interval: Wilson for probabilities, normal for means]")
     if len(labels) > 1:
-        text += (f"; paired difference vs {labels[0]} [95% interval, normal approximation on the "
-                 f"per-replication differences]")
+        text += (f"; paired difference vs {labels[0]} (pp = percentage points) [95% interval, normal "
+                 f"approximation on the per-replication differences]")
     return text
 
 

@@ -174,6 +174,7 @@ def test_compare_command_writes_the_folder(tmp_path, cli, root, monkeypatch):
     assert "paired difference vs freeze" in out and "seed 20240524 (the first scenario's seed" in out
     assert len(read_csv((folder / "comparison.csv").read_bytes())) == 3 * len(measures())
     first = (folder / "comparison.csv").read_bytes()
+    report = (folder / "report.html").read_bytes()
     # same inputs, same bytes; an existing folder is refused (exit 2) and left as it was
     code, _, err = cli("compare", sc / "freeze.yaml", sc / "truce_30day.yaml", sc / "refusal.yaml", "-n", 100)
     assert code == 2 and "--force" in err
@@ -182,6 +183,7 @@ def test_compare_command_writes_the_folder(tmp_path, cli, root, monkeypatch):
                        "--force")
     assert code == 0, err
     assert (folder / "comparison.csv").read_bytes() == first
+    assert (folder / "report.html").read_bytes() == report
     assert not [p for p in (tmp_path / "results").iterdir() if p.name.startswith(".")]
 
 

@@ -163,6 +163,8 @@ def test_report_renders_offline_in_chromium(tmp_path, comparison_html):
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0
         screenshot(page, tmp_path / "report-print.png")
+        # docs/img/report.png (the results table) is written when missing, or on demand with
+        # UPDATE_DOCS_SCREENSHOTS=1, so that a test run does not dirty the work tree each time
         if not DOCS_SCREENSHOT.exists() or os.environ.get("UPDATE_DOCS_SCREENSHOTS"):
             page.emulate_media(media="screen")
             page.set_viewport_size({"width": 1280, "height": 900})
