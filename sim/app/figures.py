@@ -55,8 +55,14 @@ def _figure() -> tuple[Figure, object]:
     return fig, fig.add_subplot(1, 1, 1)
 
 
+def _legend(ax, n: int) -> None:
+    """Legend in one row above the plot, never over the data."""
+    ax.legend(fontsize=FONT - 1, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(n, 3),
+              frameon=False, handlelength=2.4, columnspacing=1.2)
+
+
 def _style(ax, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=FONT + 2)
+    ax.set_title(title, fontsize=FONT + 2, pad=30)
     ax.set_xlabel(xlabel, fontsize=FONT)
     ax.set_ylabel(ylabel, fontsize=FONT)
     ax.tick_params(labelsize=FONT - 1)
@@ -86,7 +92,7 @@ def _grouped_bars(ax, series: list[Series], keys: list[str], values, intervals) 
         ax.errorbar(pos, np.nan_to_num(vals), yerr=np.maximum(np.nan_to_num(err), 0), fmt="none",
                     ecolor="black", capsize=3, linewidth=1)
     ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=FONT - 1, loc="upper right")
+    _legend(ax, n)
 
 
 def outcome_bars(series: list[Series]) -> bytes:
@@ -114,22 +120,20 @@ def survival_curves(series: list[Series]) -> bytes:
     """Kaplan-Meier curves of how long agreed ceasefires last."""
     fig, ax = _figure()
     horizon = max(s.outcomes.horizon_weeks for s in series)
-    drawn = 0
     for s in series:
         c = s.outcomes.columns
         had = c["ceasefire_start_week"] >= 0
         if not had.any():
-            ax.plot([], [], color=s.colour, linestyle=s.line, label=f"{s.label}: no ceasefire agreed")
+            ax.plot([], [], color=s.colour, linestyle=s.line, label=f"{s.label}: none agreed")
             continue
         t, surv = kaplan_meier(c["ceasefire_duration_weeks"][had], c["ceasefire_censored"][had])
         ax.step(np.append(t, s.outcomes.horizon_weeks), np.append(surv, surv[-1]), where="post",
                 color=s.colour, linestyle=s.line, linewidth=2.5,
-                label=f"{s.label}: {int(had.sum()):,} ceasefires")
-        drawn += 1
+                label=f"{s.label}: {int(had.sum()):,}")
     ax.set_xlim(0, horizon)
     ax.set_ylim(0, 1.02)
-    ax.legend(fontsize=FONT - 1, loc="lower left")
-    _style(ax, "How long ceasefires last (Kaplan-Meier)", "weeks since the ceasefire began",
+    _legend(ax, len(series))
+    _style(ax, "How long ceasefires last (Kaplan-Meier; n agreed)", "weeks since the ceasefire began",
            "share still holding")
     return _png(fig)
 
@@ -146,10 +150,10 @@ def territory_histograms(series: list[Series]) -> bytes:
         x = s.outcomes.columns["territory_end_pct"]
         ax.hist(x, bins=bins, density=True, histtype="stepfilled", color=s.colour, alpha=0.18)
         ax.hist(x, bins=bins, density=True, histtype="step", color=s.colour, linestyle=s.line,
-                linewidth=2.2, label=f"{s.label}: median {np.median(x):.1f}%")
+                linewidth=2.2, label=f"{s.label} ({np.median(x):.1f}%)")
         ax.axvline(float(np.median(x)), color=s.colour, linestyle=s.line, linewidth=1.2)
-    ax.legend(fontsize=FONT - 1, loc="upper right")
-    _style(ax, "Territory held by Russia at the horizon", "% of Ukraine's territory", "density")
+    _legend(ax, len(series))
+    _style(ax, "Territory held by Russia at the horizon (median)", "% of Ukraine's territory", "density")
     return _png(fig)
 
 
