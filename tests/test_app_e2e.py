@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.app import reports
 from sim.app.server import make_server, serve_in_thread, url_of
 
 try:  # rootdir-relative import (tests/ is not a package) ...
@@ -96,6 +97,8 @@ def test_run_in_browser_matches_cli(app_url, tmp_path):
             "#tables [data-key]", "els => els.map(e => [e.dataset.run, e.dataset.key, e.dataset.value, e.textContent])")
         links = page.eval_on_selector_all(
             "a[data-download=yaml]", "els => els.map(e => [e.dataset.run, e.href])")
+        n_reports = len(page.query_selector_all("a[data-download=report]"))
+        assert n_reports == (4 if reports.available() else 0)      # one per scenario + the comparison
         heads = page.eval_on_selector_all("#tables table:first-of-type thead th.run-head", "els => els.map(e => e.textContent)")
         assert heads == ["freeze", "refusal", "truce_30day"]  # folder order
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sim import simulate, summarize
-from sim.app import controls, jobs
+from sim.app import controls, jobs, reports
 from sim.app.server import STATIC, make_server, serve_in_thread, url_of
 from sim.cli import main as cli_main
 from sim.scenario import load_scenario, loads_scenario
@@ -185,9 +185,8 @@ def test_cli_app_bad_options(tmp_path, capsys):
         busy.listen()
         assert cli_main(["app", "--port", str(busy.getsockname()[1])]) == 2
     assert "cannot listen" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exc:
-        cli_main(["app", "--port", "70000"])
-    assert exc.value.code == 2
+    assert cli_main(["app", "--port", "70000"]) == 2
+    assert "between 0 and 65535" in capsys.readouterr().err
 
 
 def test_cli_app_prints_url_and_serves(tmp_path):
@@ -205,3 +204,18 @@ def test_cli_app_prints_url_and_serves(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_report_downloads(base):
+    status, reply = post(base, "/api/run", {"scenarios": ["freeze", "truce_30day"], "replications": 200})
+    result = wait(base, reply["job"])["result"]
+    if not reports.available():
+        assert result["report"] is None and result["runs"][0]["downloads"]["report"] is None
+        assert get(base, f"/api/jobs/{reply['job']}/report.html")[0] == 501
+        pytest.skip("sim.report (the HTML report of issue 4) is not on this branch yet")
+    for url in (result["report"], result["runs"][1]["downloads"]["report"]):
+        status, headers, body = get(base, url)
+        html = body.decode("utf-8")
+        assert status == 200 and headers["Content-Type"].startswith("text/html")
+        assert html.lstrip().lower().startswith("<!doctype html") and "truce_30day" in html
+        assert not re.search(r'(src|href)="https?://', html)

@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..offers import ACTORS
 from ..outcomes import Outcomes, summarize
 from ..scenario import Scenario
-from . import controls, figures
+from . import controls, figures, reports
 
 #: Jobs kept in memory (older finished ones are forgotten, with their figures).
 MAX_JOBS = 12
@@ -79,6 +79,7 @@ class Job:
             return out
 
     def _result(self) -> dict[str, Any]:
+        with_report = reports.available()
         runs = []
         for i, (pr, summary) in enumerate(zip(self.plan.runs, self.summaries)):
             s = pr.scenario
@@ -97,6 +98,7 @@ class Job:
                 "downloads": {
                     "yaml": f"/api/jobs/{self.id}/runs/{i}/scenario.yaml",
                     "summary": f"/api/jobs/{self.id}/runs/{i}/summary.json",
+                    "report": f"/api/jobs/{self.id}/runs/{i}/report.html" if with_report else None,
                 },
             })
         return {
@@ -107,6 +109,7 @@ class Job:
                          "replications": self.plan.settings.replications,
                          "seed": self.plan.settings.seed},
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "report": f"/api/jobs/{self.id}/report.html" if with_report and len(runs) > 1 else None,
         }
 
 

@@ -17,6 +17,8 @@ GET  /api/jobs/<id>                      progress; when done, numbers and figure
 GET  /api/jobs/<id>/figures/<name>.png
 GET  /api/jobs/<id>/runs/<i>/scenario.yaml   resolved scenario: `ceasefire-sim run` it
 GET  /api/jobs/<id>/runs/<i>/summary.json    the summary the page shows
+GET  /api/jobs/<id>/runs/<i>/report.html     HTML report of one scenario (sim.report)
+GET  /api/jobs/<id>/report.html              HTML report comparing all scenarios of the run
 
 Bad input answers HTTP 400 with ``{"errors": ["<file>:<line>: key '...': message", ...]}``;
 an unexpected failure answers 500 with a message; the server keeps serving either way.
@@ -39,7 +41,7 @@ from ..errors import InputError, Problem
 from ..offers import ACTORS
 from ..plots import LABELS
 from ..results import json_bytes
-from . import controls, jobs, library
+from . import controls, jobs, library, reports
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {
@@ -55,7 +57,8 @@ REQUEST = "<app request>"
 
 _JOB = re.compile(r"^/api/jobs/(\d+)$")
 _FIG = re.compile(r"^/api/jobs/(\d+)/figures/([a-z_]+)\.png$")
-_RUN = re.compile(r"^/api/jobs/(\d+)/runs/(\d+)/(scenario\.yaml|summary\.json)$")
+_RUN = re.compile(r"^/api/jobs/(\d+)/runs/(\d+)/(scenario\.yaml|summary\.json|report\.html)$")
+_REPORT = re.compile(r"^/api/jobs/(\d+)/report\.html$")
 
 
 class App:
@@ -236,13 +239,29 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, png, "image/png") if png else self._not_found("figure")
         if m := _RUN.match(path):
             return self._download(m.group(1), int(m.group(2)), m.group(3))
+        if m := _REPORT.match(path):
+            job = app.runner.get(m.group(1))
+            if job is None or job.state != "done":
+                return self._not_found("run")
+            return self._report(job, list(range(len(job.plan.runs))), "comparison-report.html")
         return self._not_found("page")
+
+    def _report(self, job: jobs.Job, indices: list[int], fname: str) -> None:
+        if not reports.available():
+            return self._errors(HTTPStatus.NOT_IMPLEMENTED, ["the HTML report (sim.report) is not installed"])
+        try:
+            body = reports.render(job, indices)
+        except ValueError as exc:          # runs that cannot be paired
+            raise InputError.single(REQUEST, None, "report", str(exc)) from None
+        self._send(200, body, "text/html; charset=utf-8", {"Content-Disposition": f'attachment; filename="{fname}"'})
 
     def _download(self, job_id: str, index: int, what: str) -> None:
         job = self.app.runner.get(job_id)
         if job is None or job.state != "done" or index >= len(job.plan.runs):
             return self._not_found("run")
         s = job.plan.runs[index].scenario
+        if what == "report.html":
+            return self._report(job, [index], f"{s.name}-report.html")
         if what == "scenario.yaml":
             body, ctype, fname = s.to_yaml().encode("utf-8"), "application/x-yaml; charset=utf-8", f"{s.name}.yaml"
         else:
