@@ -71,7 +71,12 @@ class App:
 
     # -- read-only data -----------------------------------------------------------------
     def scenarios(self) -> dict[str, Any]:
-        return {"folder": str(self.library.folder), "version": __version__,
+        folder = self.library.folder.resolve()
+        try:
+            shown = str(folder.relative_to(Path.cwd().resolve()))
+        except ValueError:
+            shown = str(folder)
+        return {"folder": shown, "version": __version__,
                 "scenarios": [e.to_json() for e in self.library.entries()]}
 
     @staticmethod
@@ -127,7 +132,8 @@ class App:
                 problems.extend(exc.problems)
         if pasted:
             try:
-                chosen.append(("pasted", library.parse_pasted(pasted)))
+                key = "pasted" if "pasted" not in keys else "pasted-text"
+                chosen.append((key, library.parse_pasted(pasted)))
             except InputError as exc:
                 problems.extend(exc.problems)
         if problems:
