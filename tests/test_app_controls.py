@@ -76,6 +76,14 @@ def test_bad_settings_name_the_key(raw, key, fragment):
     assert any(f"key '{key}'" in m and fragment in m for m in msgs), msgs
 
 
+def test_seed_as_text_keeps_every_digit():
+    assert controls.parse_settings({"seed": "9223372036854775807"}).seed == 2**63 - 1
+    with pytest.raises(InputError, match="whole number"):
+        controls.parse_settings({"seed": "9223372036854775808"})
+    with pytest.raises(InputError, match="whole number"):
+        controls.parse_settings({"seed": "12a"})
+
+
 def test_all_problems_reported_at_once():
     with pytest.raises(InputError) as exc:
         controls.parse_settings({"controls": {"us_aid": -1, "reload": 9}, "seed": "x"})

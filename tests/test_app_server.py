@@ -219,3 +219,27 @@ def test_report_downloads(base):
         assert status == 200 and headers["Content-Type"].startswith("text/html")
         assert html.lstrip().lower().startswith("<!doctype html") and "truce_30day" in html
         assert not re.search(r'(src|href)="https?://', html)
+
+
+def test_server_answers_while_a_job_runs(base, monkeypatch):
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    real = jobs.execute
+
+    def slow(job):
+        job.update(state="running", message="held by the test")
+        started.set()
+        assert release.wait(60)
+        real(job)
+
+    monkeypatch.setattr(jobs, "execute", slow)
+    status, reply = post(base, "/api/run", {"scenarios": ["freeze"], "replications": 100})
+    assert status == 202 and started.wait(60)
+    assert get(base, "/api/scenarios")[0] == 200                    # not blocked by the run
+    queued_status, queued = post(base, "/api/run", {"scenarios": ["refusal"], "replications": 100})
+    assert json.loads(get(base, f"/api/jobs/{reply['job']}")[2])["state"] == "running"
+    assert json.loads(get(base, f"/api/jobs/{queued['job']}")[2])["state"] == "queued"
+    release.set()
+    assert wait(base, reply["job"])["state"] == "done"
+    assert wait(base, queued["job"])["state"] == "done"

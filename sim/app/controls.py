@@ -139,6 +139,8 @@ def _is_number(x: Any) -> bool:
 def _whole(value: Any, key: str, lo: int, hi: int, problems: list[Problem]) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    elif isinstance(value, str) and value.strip().isdigit():   # the page sends the seed as typed (> 2**53)
+        value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool):
         problems.append(Problem(LABEL, None, key, f"expected a whole number between {lo:,} and {hi:,}, got {value!r:.40}"))
         return None

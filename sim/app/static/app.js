@@ -143,7 +143,7 @@ function requestBody() {
     scenarios: chosenScenarios(),
     controls,
     replications: Number($("replications").value),
-    seed: /^\d+$/.test(seedText) ? Number(seedText) : seedText,
+    seed: seedText,            // sent as typed: the server reads whole numbers up to 2**63-1 exactly
   };
   if ($("use-pasted").checked) body.pasted = $("pasted").value;
   return body;
@@ -236,6 +236,11 @@ function table(caption, runs, rows) {
 function renderResults(result) {
   const runs = result.runs;
   state.lastRuns = runs;
+  const changed = state.controls.filter((c) => c.key in result.settings.controls)
+    .map((c) => `${c.label} ${formatControl(c, result.settings.controls[c.key])}`);
+  $("run-summary").textContent = `${changed.length ? "Changed for every scenario: " + changed.join(" · ")
+    : "No assumption changed: each scenario as written"}. ${result.settings.replications.toLocaleString("en")} ` +
+    `replications, seed ${result.settings.seed}.`;
   $("legend").replaceChildren(...runs.map((r) =>
     el("span", { class: "legend-item" }, swatch(r), el("strong", {}, r.key), ` ${r.title}`)));
 
@@ -295,7 +300,7 @@ function renderResults(result) {
 // -- red lines ---------------------------------------------------------------------------------------
 function describeWhen(when) {
   return Object.entries(when).map(([k, v]) => `${k.replace(/_/g, " ")}: ${[].concat(v).map((x) =>
-    x === null ? "none" : x).join(" or ")}`).join("; ");
+    x === null ? "none" : x).join(" or ")}`).join(" and ");
 }
 
 function renderActors() {
