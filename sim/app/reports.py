@@ -34,6 +34,10 @@ def render(job, indices: list[int]) -> bytes:
     if len(runs) == 1:
         command = f"ceasefire-sim run {names}   (the scenario YAML downloaded from the app)"
         title = None
+    elif len({pr.scenario.horizon_weeks for pr in runs}) > 1:   # compare would give all the first's horizon
+        command = "; ".join(f"ceasefire-sim run {pr.scenario.name}.yaml" for pr in runs) + \
+            "   (the scenario YAMLs downloaded from the app)"
+        title = "Comparison: " + " vs ".join(pr.key for pr in runs)
     else:
         command = f"ceasefire-sim compare {names}   (the scenario YAMLs downloaded from the app)"
         title = "Comparison: " + " vs ".join(pr.key for pr in runs)
