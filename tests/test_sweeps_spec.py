@@ -108,3 +108,18 @@ def test_cli_dry_run_prints_budget_and_sobol_warnings(tmp_path):
     assert "6 * 5" not in r.stdout and "30 points x 100 replications = 3,000 runs" in r.stdout
     assert "not a power of two" in r.stderr and "rule of thumb" in r.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_docs_list_every_outcome_and_their_example_file_validates(tmp_path):
+    import re
+
+    from sim.sweeps.statistics import STATISTICS
+
+    text = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    missing = [name for name in STATISTICS if f"`{name}`" not in text]
+    assert not missing, f"docs/sweeps.md does not list outcomes {missing}"
+    example = re.search(r"## The sweep file\n\n```yaml\n(.*?)```", text, re.S).group(1)
+    f = tmp_path / "example.yaml"
+    f.write_text(example.replace("../freeze.yaml", str(ROOT / "scenarios" / "freeze.yaml")))
+    spec = load_sweep(f)
+    assert spec.sampler == "sobol" and len(spec.parameters) == 6
