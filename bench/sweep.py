@@ -53,18 +53,22 @@ def speedup(points: int, replications: int, repeat: int) -> dict:
         tmp = Path(tmp)
         spec = load_sweep(sweep_file(tmp, "speed", points, replications, 156))
         times = {1: [], 2: []}
+        busy = {1: [], 2: []}
         cpu = os.cpu_count()
         for r in range(repeat):
             for w in (1, 2):  # alternate, so both see the same machine load
                 t0 = time.perf_counter()
                 res = run_sweep(spec, out=tmp / f"w{w}-{r}", workers=w)
                 times[w].append(time.perf_counter() - t0)
+                busy[w].append(res.busy_s)
                 assert res.points_failed == 0
         same = (tmp / "w1-0" / "points.parquet").read_bytes() == (tmp / "w2-0" / "points.parquet").read_bytes()
     t1, t2 = min(times[1]), min(times[2])
+    b1, b2 = busy[1][times[1].index(t1)], busy[2][times[2].index(t2)]
     return {"points": points, "replications": replications, "runs": points * replications, "cores": cpu,
             "load_avg_1min": round(os.getloadavg()[0], 2), "t1_s": round(t1, 2), "t2_s": round(t2, 2),
-            "speedup": round(t1 / t2, 2), "all_t1": [round(x, 2) for x in times[1]],
+            "speedup": round(t1 / t2, 2), "busy1_s": round(b1, 2), "busy2_s": round(b2, 2),
+            "utilization2": round(b2 / (2 * t2), 2), "all_t1": [round(x, 2) for x in times[1]],
             "all_t2": [round(x, 2) for x in times[2]], "same_bytes": same}
 
 
@@ -113,6 +117,9 @@ def main() -> None:
         print(f"  1 worker  {s['t1_s']:7.2f} s   (all: {s['all_t1']})")
         print(f"  2 workers {s['t2_s']:7.2f} s   (all: {s['all_t2']})")
         print(f"  speed-up  {s['speedup']:.2f}x (target >= 1.7x); identical points.parquet: {s['same_bytes']}")
+        print(f"  compute time summed over chunks: {s['busy1_s']:.2f} s with 1 worker, {s['busy2_s']:.2f} s with 2 "
+              f"(the same work: more means the two workers did not get two free cores); "
+              f"2-worker utilization {s['utilization2']:.0%} of 2 x wall time")
     if not a.speedup_only:
         m = memory()
         print("peak memory, whole sweep in one process (100 replications x 52 weeks per point, chunks of 5):")

@@ -119,6 +119,7 @@ class SweepResult:
     points_failed: int
     elapsed_s: float
     errors: list[str] = field(default_factory=list)
+    busy_s: float = 0.0  # sum over chunks of the time workers spent computing them
 
     @property
     def points_path(self) -> Path:
@@ -243,7 +244,7 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
 
     t0 = time.perf_counter()
     started = time.time()
-    failed_points, errors, runs_done = 0, [], 0
+    failed_points, errors, runs_done, busy = 0, [], 0, 0.0
     info: ExecutorInfo | None = None
     bar = _progress_bar(sum(len(plan.chunk_range(c)) for c in todo) * spec.replications, progress, spec.name)
     try:
@@ -260,6 +261,7 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
                                 for i, _, _ in task.points]
                     else:
                         rows = result.rows
+                        busy += result.elapsed_s
                     values = {i: v for i, _, v in task.points}
                     seeds = {i: s for i, s, _ in task.points}
                     store.write_part(task.chunk, storage.part_table(spec, task.chunk, rows, values, seeds))
@@ -281,6 +283,7 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
                 "started_unix": round(started, 3), "executor": info.kind if info else None,
                 "workers": info.workers if info else None, "address": info.address if info else None,
                 "chunks_planned": len(todo), "runs_done": runs_done, "elapsed_s": round(elapsed, 4),
+                "worker_busy_s": round(busy, 4),
                 "runs_per_s": round(runs_done / elapsed, 1) if elapsed > 0 and runs_done else None,
                 "command": " ".join(sys.argv), "completed": runs_done == sum(
                     len(plan.chunk_range(c)) for c in todo) * spec.replications})
@@ -298,7 +301,7 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
     total = sum(s.get("elapsed_s", 0) for s in manifest.get("sessions", []))
     manifest["timings_s"] = {"elapsed_total": round(total, 4), "last_session": round(elapsed, 4)}
     store.write_manifest(manifest)
-    return SweepResult(folder, plan, info, len(todo), len(done), runs_done, ok, failed, elapsed, errors)
+    return SweepResult(folder, plan, info, len(todo), len(done), runs_done, ok, failed, elapsed, errors, busy)
 
 
 def _progress_bar(total: int, enabled: bool, name: str):
