@@ -100,3 +100,17 @@ def test_heatmap_bins_a_range(tmp_path):
     assert xl == ["1", "3", "5", "7", "9"] and count.sum() == 200
     col_means = np.nanmean(mean, axis=0)
     assert np.all(np.diff(col_means) > 1.0)       # the outcome rises along a, not along b
+
+
+def test_second_order_indices_of_ishigami(base_spec):
+    """S2 of (x1, x3) is the only interaction of the Ishigami function: ~0.244."""
+    params = tuple(SweepParameter(f"x{i}", low=-math.pi, high=math.pi) for i in range(1, 4))
+    spec = dataclasses.replace(base_spec, parameters=params, points=1024, sampler="sobol", second_order=True)
+    u = samplers.design(spec)
+    assert u.shape == (1024 * 8, 3)
+    x = np.array([[p.value(v) for p, v in zip(params, row)] for row in u])
+    df = analysis.sobol_indices(spec.names, ishigami(x), second_order=True, seed=1)
+    pairs = dict(item.split("=") for item in df.loc[0, "S2"].split("; "))
+    s13 = float(pairs["x3"].split(" +/- ")[0])
+    s12 = float(pairs["x2"].split(" +/- ")[0])
+    assert s13 == pytest.approx(0.2437, abs=0.06) and abs(s12) < 0.06

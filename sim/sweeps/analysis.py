@@ -52,8 +52,13 @@ def sobol_indices(names: list[str], y: np.ndarray, *, second_order: bool = False
         return pd.DataFrame({"parameter": list(names), **zeros, "note": "outcome constant across points"})
     res = sobol.analyze(_problem(names), y, calc_second_order=second_order, num_resamples=num_resamples,
                         conf_level=0.95, seed=seed)
-    return pd.DataFrame({"parameter": list(names), **{c: np.asarray(res[c], dtype=float) for c in SOBOL_COLUMNS},
-                         "note": ""})
+    df = pd.DataFrame({"parameter": list(names), **{c: np.asarray(res[c], dtype=float) for c in SOBOL_COLUMNS},
+                       "note": ""})
+    if second_order:  # S2[i, j] for i < j, as one text column "other=S2 +/- conf; ..."
+        s2, s2c = np.asarray(res["S2"]), np.asarray(res["S2_conf"])
+        df["S2"] = ["; ".join(f"{names[j]}={s2[i, j]:.3g} +/- {s2c[i, j]:.2g}" for j in range(len(names)) if j > i)
+                    for i in range(len(names))]
+    return df
 
 
 def morris_indices(names: list[str], x: np.ndarray, y: np.ndarray, *, num_levels: int = 4, seed: int = 0,
