@@ -186,7 +186,7 @@ def _cells(data: SweepData, name: str, column, bins: int) -> tuple[np.ndarray, l
         as_text = SweepParameter(name, levels=tuple(p["levels"])).column_type() == "string"
         labels = [level_text(v) if as_text else v for v in p["levels"]]
         lookup = {str(v): i for i, v in enumerate(labels)}
-        return np.array([lookup[str(v)] for v in column], dtype=np.int64), [str(v) for v in labels]
+        return np.array([lookup[str(v)] for v in column], dtype=np.int64), [level_text(v) for v in labels]
     values = column.to_numpy(dtype=np.float64)
     uniq = np.unique(values)
     if len(uniq) <= bins:
