@@ -267,7 +267,7 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
                     store.write_part(task.chunk, storage.part_table(spec, task.chunk, rows, values, seeds))
                     bad = [r for r in rows if r["status"] != "ok"]
                     failed_points += len(bad)
-                    errors += [f"point {r['point']}: {r['error']}" for r in bad]
+                    errors += [f"point {r['point']}: {r['error']}" for r in bad][:max(0, 100 - len(errors))]
                     runs_done += len(rows) * spec.replications
                     if bar is not None:
                         bar.update(len(rows) * spec.replications)
