@@ -166,6 +166,16 @@ def _territory_year(year: int) -> Callable[[int | None], Check]:
     return measure
 
 
+def _territory_at(week: int) -> Callable[[int | None], Check]:
+    def measure(r):
+        out = run("refusal", r)
+        x = out.territory_path[week]
+        m, lo, hi = median_ci(x)
+        q05, q95 = np.quantile(x, [0.05, 0.95])
+        return Check(m, lo, hi, out.n, f"90% of replications {q05:.1f}-{q95:.1f}%")
+    return measure
+
+
 def _casualty_ratio(horizon: int) -> Callable[[int | None], Check]:
     def measure(r):
         out = run("refusal", r, horizon_weeks=horizon)
@@ -234,6 +244,13 @@ TARGETS: tuple[Target, ...] = (
            "REFERENCES.md, ISW/DeepState: gains ~0.7% of Ukraine per year in 2024 and 2025",
            "refusal", "first year (the 2024 record)", (0.5, 1.0), "pp of Ukraine in year 1 (median)",
            _territory_year(1)),
+    Target("territory_jan_2026",
+           "Russia holds a little more than 19% of Ukraine in January 2026",
+           "REFERENCES.md, ISW/DeepState: territory held by Russia ~18% (May 2024), >19% (Jan 2026); "
+           "band: >19%, and at most ~18% + 1 pp a year (the fastest recorded pace) x 1.6 years, "
+           "rounded up for the uncertain start",
+           "refusal", "week 78 (4 July 2024 -> 1 January 2026)", (19.0, 20.0),
+           "% of Ukraine held by Russia (median)", _territory_at(78)),
     Target("casualty_ratio_year1",
            "Russia's casualties run at roughly 2-2.5 times Ukraine's",
            "REFERENCES.md, CSIS Jan 2026: exchange ratio ~2:1 to 2.5:1 against Russia",
@@ -311,6 +328,35 @@ TARGETS: tuple[Target, ...] = (
 
 def targets() -> dict[str, Target]:
     return {t.key: t for t in TARGETS}
+
+
+MECHANISMS: dict[str, tuple] = {
+    "defaults": (),
+    "violation cost does not grow with age": (("ceasefire.violation_cost_growth_per_year", 0.0),),
+    "no private resolve (sd 0 for Russia and Ukraine)": (("actors.russia.resolve_sd", 0.0),
+                                                          ("actors.ukraine.resolve_sd", 0.0)),
+    "both sides rebuild alike (rebuild share 0.4)": (("ceasefire.russia_rebuild_share", 0.4),
+                                                     ("ceasefire.ukraine_rebuild_share", 0.4)),
+}
+
+
+def mechanisms(replications: int | None = None, years: int = 4) -> dict[str, dict]:
+    """Hazard by year of the bare six-year freeze with one mechanism switched off at a time.
+
+    Shows what makes the risk of breakdown fall with the ceasefire's age in the model.
+    """
+    res = {}
+    for label, changes in MECHANISMS.items():
+        out = run("history/freeze_312w", replications, changes)
+        d, c = agreed(out)
+        broken_by = out.columns["broken_by"][out.columns["ceasefire_start_week"] >= 0]
+        ended = ~c
+        res[label] = {
+            "agreed": int(d.size),
+            "rates": [hazard_rate(d, c, WEEKS * k, WEEKS * (k + 1)) for k in range(years)],
+            "broken_by_russia": float(np.mean(broken_by[ended] == "russia")) if ended.any() else float("nan"),
+        }
+    return res
 
 
 def ablation_without_red_line(replications: int | None = None) -> dict[str, Check]:
