@@ -299,6 +299,13 @@ def sensitivity_section(img: Path, replications: int) -> list[str]:
             show = ["territory_end_median"]
         lines += [f"The 12 factors that move {S.OUTCOMES[rank][0]} most ({len(res.rows)} factors varied):", "",
                   S.markdown_table(res, show, top=12, rank_by=rank), ""]
+        top3 = res.ranked(rank)[:3]
+        lines += ["In short: " + "; ".join(
+            f"`{r.factor.path}` ({r.factor.kind}) moves it by {S._fmt_swing(rank, r.swing(rank))}"
+            for r in top3) + f". Of the ten largest swings, "
+            f"{sum(r.factor.kind == 'assumption' for r in res.ranked(rank)[:10])} come from assumptions, "
+            f"{sum(r.factor.kind != 'assumption' for r in res.ranked(rank)[:10])} from sourced or derived "
+            "figures.", ""]
         moved = [r for r in res.rows if abs(r.swing(rank)) > 0]
         small = [r for r in moved if abs(r.swing(rank)) < (0.02 if S.OUTCOMES[rank][1] == "p" else 0.2)]
         lines += [f"{len(moved)} of {len(res.rows)} factors move it at all; {len(small)} of those by less than "
@@ -337,9 +344,8 @@ LIMITS = """## Limits of this validation
 - The casualty exchange ratio is an input of the model (`attrition.exchange_ratio`, CSIS);
   its target checks that the dynamics (materiel, who attacks) do not push it out of the
   recorded range, not that the model explains it.
-- Fortna's 48 ceasefires ended interstate wars of 1946-1994; none was a war of this size
-  with nuclear powers behind both sides. The durability targets check directions and a
-  broad share, nothing finer.
+- Fortna's 48 ceasefires ended interstate wars of 1946-1994, a different population from
+  this war. The durability targets check directions and a broad share, nothing finer.
 - One-at-a-time sensitivity misses interactions between assumptions.
 
 ## Changes made for this validation

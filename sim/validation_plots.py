@@ -88,5 +88,6 @@ def front_speed_by_year(gains: list[np.ndarray], band: tuple[float, float], path
                patch_artist=True, boxprops={"facecolor": "#D55E00", "alpha": 0.6})
     ax.set_xticks(np.arange(1, len(gains) + 1), [f"year {i + 1}" for i in range(len(gains))])
     ax.legend(loc="upper left", fontsize=9)
-    _style(ax, title, "", "pp of Ukraine gained by Russia (5-95%, quartiles, median)")
+    _style(ax, title, "box: quartiles and median; whiskers: 5% and 95% of replications",
+           "pp of Ukraine gained by Russia")
     return _save(fig, path)
