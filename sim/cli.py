@@ -16,7 +16,7 @@ from . import __version__
 from .errors import InputError, RunExistsError
 
 #: Sub-command modules in the order ``--help`` lists them.
-COMMANDS = ["run", "validate", "explain", "sensitivity"]
+COMMANDS = ["run", "validate", "explain", "compare", "sensitivity"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,12 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else 0
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
     try:
         return int(args.handler(args) or 0)
+    except SystemExit as exc:  # a command's own usage error
+        return exc.code if isinstance(exc.code, int) else 2
     except InputError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
