@@ -314,7 +314,10 @@ def sensitivity_section(img: Path, replications: int) -> list[str]:
         show = ["p_agreed", "p_holds", "territory_end_median", "accept_russia", "accept_ukraine"]
         if name == "refusal":
             show = ["territory_end_median"]
-        lines += [f"The 12 factors that move {S.OUTCOMES[rank][0]} most ({len(res.rows)} factors varied):", "",
+        csv_path = DOCS / "data" / f"sensitivity_{name}.csv"
+        atomic_write(csv_path, S.to_csv(res))
+        lines += [f"The 12 factors that move {S.OUTCOMES[rank][0]} most ({len(res.rows)} factors varied; "
+                  f"all of them, every outcome: [data/{csv_path.name}](data/{csv_path.name})):", "",
                   S.markdown_table(res, show, top=12, rank_by=rank), ""]
         top3 = res.ranked(rank)[:3]
         lines += ["In short: " + "; ".join(

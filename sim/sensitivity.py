@@ -17,6 +17,8 @@ analysis over the joint ranges (e.g. Sobol indices) complements it.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -218,6 +220,22 @@ def one_at_a_time(scenario: Scenario, *, replications: int | None = None, seed: 
 
 
 # -- text ------------------------------------------------------------------------------------
+def to_csv(result: Sensitivity) -> bytes:
+    """The full table (every factor, every outcome at both ends) as CSV bytes."""
+    records = result.to_records()
+    names: list[str] = []
+    for r in records:
+        for k in r:
+            if k not in names:
+                names.append(k)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=names or ["factor"], lineterminator="\n")
+    w.writeheader()
+    for r in records:
+        w.writerow({k: (format(v, ".10g") if isinstance(v, float) else v) for k, v in r.items()})
+    return buf.getvalue().encode("utf-8")
+
+
 def _fmt(key: str, v: float) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"

@@ -44,3 +44,12 @@ def test_sensitivity_tables_cover_the_default_scenarios(page):
         assert f"### `{name}`" in page
     assert page.count("*baseline (defaults)*") == 3
     assert sensitivity.OUTCOMES["p_agreed"][0] in page
+
+
+def test_full_sensitivity_tables_are_linked_and_complete(page):
+    links = re.findall(r"\]\((data/sensitivity_[a-z0-9_]+\.csv)\)", page)
+    assert len(links) == 3
+    for rel in links:
+        text = (PAGE.parent / rel).read_text(encoding="utf-8").splitlines()
+        assert text[0].startswith("factor,kind,unit,default,low,high,p_agreed_low")
+        assert len(text) > 60          # every random input, not just the top rows

@@ -8,15 +8,13 @@ tornado chart per outcome), atomically, never over an existing folder without ``
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 
 from .. import results
 from ..errors import InputError
 from ..scenario import load_scenario
-from ..sensitivity import OUTCOMES, format_table, one_at_a_time
+from ..sensitivity import OUTCOMES, format_table, one_at_a_time, to_csv
 from .common import check_horizon, positive_int, seed_int
 
 
@@ -40,20 +38,6 @@ def register(sub) -> None:
     p.add_argument("--no-write", action="store_true", help="print the table only; write nothing")
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
     p.set_defaults(handler=main)
-
-
-def _csv(records: list[dict]) -> bytes:
-    buf = io.StringIO()
-    names = list(records[0]) if records else ["factor"]
-    for r in records:
-        for k in r:
-            if k not in names:
-                names.append(k)
-    w = csv.DictWriter(buf, fieldnames=names, lineterminator="\n")
-    w.writeheader()
-    for r in records:
-        w.writerow({k: (format(v, ".10g") if isinstance(v, float) else v) for k, v in r.items()})
-    return buf.getvalue().encode("utf-8")
 
 
 def main(args) -> int:
@@ -80,7 +64,7 @@ def main(args) -> int:
     from ..validation_plots import tornado
 
     with results.staged_folder(target, args.force) as tmp:
-        (tmp / "sensitivity.csv").write_bytes(_csv(res.to_records()))
+        (tmp / "sensitivity.csv").write_bytes(to_csv(res))
         (tmp / "sensitivity.json").write_bytes(results.json_bytes(res.to_json()))
         (tmp / "scenario.yaml").write_text(scenario.to_yaml(), encoding="utf-8")
         for key in OUTCOMES:
