@@ -159,7 +159,10 @@ class Sensitivity:
         return recs
 
     def to_json(self) -> dict:
-        return {"scenario": self.scenario, "title": self.title, "replications": self.replications,
+        from . import __version__
+
+        return {"package": "ceasefire-sim", "version": __version__,
+                "scenario": self.scenario, "title": self.title, "replications": self.replications,
                 "seed": self.seed, "horizon_weeks": self.horizon_weeks,
                 "method": "one-at-a-time: each factor at the ends of its range, common random numbers",
                 "baseline": self.baseline, "factors": self.to_records()}

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .. import results
+from ..api import resolve_run
 from ..errors import InputError
 from ..scenario import load_scenario
 from ..sensitivity import OUTCOMES, format_table, one_at_a_time, to_csv
@@ -66,7 +67,8 @@ def main(args) -> int:
     with results.staged_folder(target, args.force) as tmp:
         (tmp / "sensitivity.csv").write_bytes(to_csv(res))
         (tmp / "sensitivity.json").write_bytes(results.json_bytes(res.to_json()))
-        (tmp / "scenario.yaml").write_text(scenario.to_yaml(), encoding="utf-8")
+        resolved = resolve_run(scenario, args.replications, args.seed, args.horizon_weeks)
+        (tmp / "scenario.yaml").write_text(resolved.to_yaml(), encoding="utf-8")
         for key in OUTCOMES:
             tornado(res, key, tmp / f"tornado_{key}.png", top=args.top)
     print(f"\nresults written to {target}/")
