@@ -74,3 +74,17 @@ def test_a_missing_quotation_is_reported(tmp_path):
     assert len(found) == 2
     assert found[0].startswith("y:") and "does not occur in 001" in found[0]
     assert found[1].startswith("z:") and "not in" in found[1]
+
+
+def test_explain_parameters_lists_every_parameter_preference_and_red_line():
+    from sim.docgen import explain_parameters
+
+    text = explain_parameters()
+    for e in provenance.entries():
+        file, _, key = e.where.partition(": ")
+        if file == "parameters.yaml":
+            assert f"\n{key} = " in "\n" + text, key
+        elif file.startswith("profiles/"):
+            actor = file[len("profiles/"):-len(".yaml")]
+            assert f"actors.{actor}.{key}" in text, e.where
+        assert e.source in text or not file.startswith(("parameters", "profiles")), e.where
