@@ -16,7 +16,7 @@ from . import __version__
 from .errors import InputError, RunExistsError
 
 #: Sub-command modules in the order ``--help`` lists them.
-COMMANDS = ["run", "validate", "explain", "compare", "app", "sensitivity"]
+COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "sensitivity"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -9,7 +9,8 @@ order of the protocol:
 2. **decisions** - in a ceasefire each belligerent weighs breaking it; a fixed-term truce
    ends unless every party extends it;
 3. **fighting** - the war of attrition moves one week where the front is active; both
-   sides rebuild where a full ceasefire holds;
+   sides rebuild where a full ceasefire holds; the belligerents update their beliefs from
+   the observed front (:mod:`sim.beliefs`);
 4. **aid and sanctions** - the United States and Europe set next week's aid;
 5. **record** - realized utilities and the weekly trajectories.
 
@@ -25,6 +26,7 @@ import mesa
 import numpy as np
 
 from . import valuation, war
+from .beliefs import BeliefState, init_paths, observe_week
 from .actors import CLASSES
 from .actors.base import SANCTIONS_RELIEF
 from .offers import ACTORS, Terms
@@ -118,6 +120,7 @@ class CeasefireModel(mesa.Model):
         self.united_states, self.europe = self.actors["united_states"], self.actors["europe"]
         self.united_states.set_policy()
         self.europe.set_policy()
+        self.beliefs = BeliefState.from_model(self)     # learning from the battlefield
 
         # deal state per replication
         self.in_ceasefire = np.zeros(n, dtype=bool)
@@ -142,6 +145,7 @@ class CeasefireModel(mesa.Model):
         self.territory_path = np.empty((self.horizon + 1, n), dtype=np.float32) if record_trajectories else None
         if record_trajectories:
             self.territory_path[0] = self.war.territory
+        self.belief_path = init_paths(self)
 
     # -- helpers the actors use ---------------------------------------------------------
     def weekly_noise(self, stream: str, week: int) -> np.ndarray:
@@ -227,6 +231,7 @@ class CeasefireModel(mesa.Model):
         self.diplomacy(t)
         self.keep_or_break(t)
         self.fight(t)
+        observe_week(self, t)
         self.united_states.set_policy()
         self.europe.set_policy()
         self.record(t)
@@ -243,14 +248,17 @@ class CeasefireModel(mesa.Model):
         Small subsets are evaluated on a sliced view (:mod:`sim.subset`); results are bit
         for bit those of the full model, since every draw is keyed by replication id.
         """
-        idx = np.flatnonzero(mask)
+        count = int(np.count_nonzero(mask))
         out = np.zeros(self.n, dtype=bool)
-        if idx.size == 0:
+        if count == 0:
             return out
-        if idx.size > self.n // 2:
+        if count > self.n // 2:
             return decide(self) & mask
+        idx = self._view_cache.find(mask, count)
+        if idx is None:
+            idx = np.flatnonzero(mask)
         out[idx] = decide(view(self, idx, self._view_cache))
-        return out
+        return out & mask
 
     def diplomacy(self, t: int) -> None:
         for index, offer in enumerate(self.offers):
@@ -332,6 +340,7 @@ class CeasefireModel(mesa.Model):
                          self.rebuild_ru, self.rebuild_ua)
         self.flows = flows
         self.flows["resting"] = resting
+        self.flows["fighting"] = fighting
         ru_down, ua_down = war.collapsed(self.war, self.wp)
         newly = ~self.ended & (ru_down | ua_down)
         self.collapse = np.where(newly, np.where(ua_down, 1, 2), self.collapse)

@@ -88,12 +88,21 @@ class Actor(mesa.Agent):
         self.term_values = {k[len("term_values."):]: v for k, v in draws.items() if k.startswith("term_values.")}
         self.optimism = draws.get("beliefs.optimism", 0.0)
         self.reload_fear = draws.get("beliefs.reload_fear", 1.0)
+        self.prior_sd = draws.get("beliefs.prior_sd", 0.0)      # uncertainty about the balance
+        self.learning = draws.get("beliefs.learning", 0.0)      # weight of battlefield news (sim.beliefs)
         self.resolve = draws["resolve"]
 
     # -- what the actor sees -----------------------------------------------------------
     def bias(self):
         """Multiplier on Russia's relative combat power in this actor's beliefs."""
         return 1.0
+
+    def current_bias(self):
+        """The bias this week: the posterior mean of :mod:`sim.beliefs` if the actor learns."""
+        state = getattr(self.model, "beliefs", None)
+        if state is not None and self.key in state:
+            return state.mean(self.key)
+        return self.bias()
 
     def own_casualties(self, c_ru, c_ua):
         return c_ua
@@ -132,7 +141,7 @@ class Actor(mesa.Agent):
         threatened = proposal and offer.proposer == "united_states"
         ru_in_war, ua_in_war = m.inflows(expect_threat=threatened and self.key == "russia",
                                          expect_pause=threatened and self.key == "ukraine")
-        bias = self.bias()
+        bias = self.current_bias()
         adv, c_ru, c_ua = valuation.outlook(s.ru_force, s.ua_force, s.ru_stock, s.ua_stock,
                                             ru_in_war, ua_in_war, wp, m.decay, bias)
         threat_war = self.threat(s.ru_force, s.ua_force)
