@@ -110,3 +110,7 @@ def test_the_fall_in_risk_comes_from_the_growing_violation_cost():
     base, flat = mech["defaults"]["rates"], mech["violation cost does not grow with age"]["rates"]
     assert base[0].value > base[1].value
     assert flat[1].value > flat[0].value
+    # breakdowns come from the reload asymmetry: with equal rebuilding they nearly vanish
+    alike = mech["both sides rebuild alike (rebuild share 0.4)"]["rates"]
+    assert alike[0].interval[1] < base[0].interval[0] / 4
+    assert mech["defaults"]["broken_by_russia"] > 0.9
