@@ -13,7 +13,7 @@ by replication id the joined result is identical, byte for byte, to one big mode
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -40,16 +40,30 @@ def simulate(scenario: Scenario, *, replications: int | None = None, seed: int |
     progress : called with the number of replications finished after each chunk
     """
     scenario = resolve_run(scenario, replications, seed, horizon_weeks)
+    parts = list(iter_chunks(scenario, first_replication=first_replication, chunk_size=chunk_size,
+                             record_trajectories=record_trajectories, progress=progress))
+    return parts[0] if len(parts) == 1 else Outcomes.concat(parts)
+
+
+def iter_chunks(scenario: Scenario, *, first_replication: int = 0, chunk_size: int = DEFAULT_CHUNK,
+                record_trajectories: bool = True,
+                progress: Callable[[int], None] | None = None) -> Iterator[Outcomes]:
+    """Yield the outcomes of a (resolved) scenario chunk by chunk, in replication order.
+
+    Memory is one chunk at a time: the streaming runner (:func:`sim.runner.run_scenario`)
+    writes each chunk out before the next is simulated.
+    """
     total = scenario.replications
-    parts = []
-    for lo in range(0, total, max(1, chunk_size)):
+    chunk_size = max(1, int(chunk_size))
+    for lo in range(0, total, chunk_size):
         ids = np.arange(first_replication + lo, first_replication + min(total, lo + chunk_size))
         model = CeasefireModel(scenario, replication_ids=ids, record_trajectories=record_trajectories)
         model.run()
-        parts.append(Outcomes.from_model(model))
+        part = Outcomes.from_model(model)
+        del model
         if progress is not None:
             progress(len(ids))
-    return parts[0] if len(parts) == 1 else Outcomes.concat(parts)
+        yield part
 
 
 def resolve_run(scenario: Scenario, replications: int | None = None, seed: int | None = None,

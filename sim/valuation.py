@@ -59,8 +59,8 @@ def outlook(ru_force, ua_force, ru_stock, ua_stock, ru_inflow, ua_inflow, wp: Wa
     """
     f_ru0 = war.effectiveness(ru_stock, wp.ru_need, wp.cover, wp.fmax)
     f_ua0 = war.effectiveness(ua_stock, wp.ua_need, wp.cover, wp.fmax)
-    f_ru = war.mean_effectiveness(f_ru0, np.clip(ru_inflow / wp.ru_need, 0.0, wp.fmax), wp.cover, horizon)
-    f_ua = war.mean_effectiveness(f_ua0, np.clip(ua_inflow / wp.ua_need, 0.0, wp.fmax), wp.cover, horizon)
+    f_ru = war.mean_effectiveness(f_ru0, np.clip(ru_inflow / np.maximum(wp.ru_need, war.TINY), 0.0, wp.fmax), wp.cover, horizon)
+    f_ua = war.mean_effectiveness(f_ua0, np.clip(ua_inflow / np.maximum(wp.ua_need, war.TINY), 0.0, wp.fmax), wp.cover, horizon)
     rho = war.relative_ratio(ru_force, ua_force, f_ru, f_ua, wp) * bias
     adv = war.advance(rho, wp)
     c_ru, c_ua = war.casualties(adv, f_ru, f_ua, wp)
