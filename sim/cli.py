@@ -16,7 +16,7 @@ from . import __version__
 from .errors import InputError, RunExistsError
 
 #: Sub-command modules in the order ``--help`` lists them.
-COMMANDS = ["run", "validate", "explain"]
+COMMANDS = ["run", "validate", "explain", "rerun"]
 
 
 class _Parser(argparse.ArgumentParser):

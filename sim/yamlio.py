@@ -88,10 +88,32 @@ def load(path: str | Path) -> Located:
     return loads(read_text(path), str(path))
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int | None):
+        self.line = line
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """SafeLoader whose composer stops at :data:`MAX_DEPTH` levels (before Python's recursion
+    limit, and before scanning the rest of a ``[[[[...`` bomb), at the line where it happens."""
+
+    def compose_node(self, parent, index):
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                mark = self.peek_event().start_mark
+                raise _TooDeep(mark.line + 1 if mark else None)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def loads(text: str, file: str = "<string>") -> Located:
     """Parse YAML text (see :func:`load`)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_DepthLimitedLoader)
+    except _TooDeep as exc:
+        raise InputError.single(file, exc.line, "", f"nesting deeper than {MAX_DEPTH} levels") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
