@@ -12,9 +12,11 @@ by replication id the joined result is identical, byte for byte, to one big mode
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from typing import Callable, Iterator
 
+import mesa
 import numpy as np
 
 from .model import CeasefireModel
@@ -60,10 +62,24 @@ def iter_chunks(scenario: Scenario, *, first_replication: int = 0, chunk_size: i
         model = CeasefireModel(scenario, replication_ids=ids, record_trajectories=record_trajectories)
         model.run()
         part = Outcomes.from_model(model)
+        release_model(model)
         del model
+        gc.collect()  # the model and its agents form reference cycles: free them before the next chunk
         if progress is not None:
             progress(len(ids))
         yield part
+
+
+def release_model(model: CeasefireModel) -> None:
+    """Let a finished model be garbage-collected.
+
+    mesa 3.3 keeps every model ever created alive in the class-level ``mesa.Agent._ids``
+    counter (mesa issue #3179, fixed upstream in PR #3180), so a chunked run would keep all
+    its chunks' state in memory. Dropping the model's entry frees it.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def resolve_run(scenario: Scenario, replications: int | None = None, seed: int | None = None,

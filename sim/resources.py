@@ -5,7 +5,9 @@ see ``tests/test_resources.py``):
 
 * **one chunk of the model**: every state variable is an array of shape (chunk,), about
   1,700 bytes per replication at the peak of a week (:data:`MODEL_BYTES`, with margin);
-* **the output writers** for one chunk (CSV text and Arrow arrays, :data:`WRITER_BYTES`);
+* **the output writers**: one chunk's CSV text (:data:`WRITER_BYTES` per replication) and
+  the rows of one pending Parquet row group (every column, held until the group is full;
+  :data:`sim.results.PARQUET_ROW_GROUP` rows plus a chunk, twice for Arrow's copy);
 * **the outcome columns kept for the summary** (quantiles and Kaplan-Meier need every
   replication): all columns (8 bytes per cell) up to :data:`KEEP_ALL_MAX` replications,
   beyond that only the :data:`SUMMARY_COLUMNS` (about 20 columns); the full table is
@@ -139,13 +141,17 @@ def estimate(scenario, replications: int | None = None, horizon_weeks: int | Non
     r = int(replications if replications is not None else scenario.replications)
     h = int(horizon_weeks if horizon_weeks is not None else scenario.horizon_weeks)
     chunk = max(1, min(int(chunk_size), r))
+    from . import results
+
     keep_all = r <= KEEP_ALL_MAX
-    ncols = column_count(scenario) if keep_all else len(SUMMARY_COLUMNS)
+    all_cols = column_count(scenario)
+    ncols = all_cols if keep_all else len(SUMMARY_COLUMNS)
+    parquet_rows = min(r, results.PARQUET_ROW_GROUP + chunk)
     return Estimate(
         replications=r, horizon_weeks=h, chunk_size=chunk, trajectories=trajectories,
         keep_all_columns=keep_all, columns=ncols,
         model_bytes=chunk * (MODEL_BYTES + (4 * (h + 1) if trajectories else 0)),
-        writer_bytes=chunk * WRITER_BYTES,
+        writer_bytes=chunk * WRITER_BYTES + 2 * parquet_rows * all_cols * CELL_BYTES,
         columns_bytes=r * ncols * CELL_BYTES,
         trajectory_bytes=r * (h + 1) * TRAJECTORY_BYTES if trajectories else 0,
     )

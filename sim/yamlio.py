@@ -119,6 +119,11 @@ def loads(text: str, file: str = "<string>") -> Located:
         line = mark.line + 1 if mark else None
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise InputError.single(file, line, "", f"invalid YAML: {msg}") from None
+    except yaml.reader.ReaderError as exc:  # control characters such as NUL
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise InputError.single(file, line, "", f"invalid YAML: character #x{code:04x} is not allowed "
+                                f"({exc.reason})") from None
     except yaml.YAMLError as exc:  # pragma: no cover - other scanner errors
         raise InputError.single(file, None, "", f"invalid YAML: {exc}") from None
     except RecursionError:
