@@ -64,10 +64,10 @@ def _read_manifest(path: Path) -> dict:
     return data
 
 
-def _line_of(raw: bytes, key: str) -> int | None:
+def _line_of(raw: bytes, key: str) -> int:
     needle = f'"{key}"'.encode()
     pos = raw.find(needle)
-    return raw[:pos].count(b"\n") + 1 if pos >= 0 else None
+    return raw[:pos].count(b"\n") + 1 if pos >= 0 else 1  # a missing key: the object starts on line 1
 
 
 def main(args) -> int:
