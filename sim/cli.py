@@ -9,11 +9,16 @@ traceback; Ctrl-C exits 130 leaving no half-written results.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 
 from . import __version__
 from .errors import InputError, RunExistsError
+
+#: OSErrors that mean "that path cannot be used" (bad input, exit 2); others (disk full...) exit 1.
+_BAD_PATH_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EEXIST,
+                    errno.EROFS, errno.ENAMETOOLONG, errno.ELOOP}
 
 #: Sub-command modules in the order ``--help`` lists them.
 COMMANDS = ["run", "validate", "explain", "rerun"]
@@ -58,6 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("error: out of memory; try fewer --replications, --no-trajectories or a lower --max-memory "
+              "(smaller chunks); no partial results were written", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a folder that cannot be written (permissions, a file in the way, disk full)
+        where = exc.filename if exc.filename is not None else "<output>"
+        print(f"error: {where}: cannot write: {exc.strerror or exc}; no partial results were written",
+              file=sys.stderr)
+        return 2 if exc.errno in _BAD_PATH_ERRNOS else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

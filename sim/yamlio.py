@@ -130,9 +130,40 @@ def loads(text: str, file: str = "<string>") -> Located:
         raise InputError.single(file, None, "", f"nesting deeper than {MAX_DEPTH} levels") from None
     if node is None:
         raise InputError.single(file, 1, "", "file is empty; expected a mapping of keys")
+    _check_expanded_size(node, file)
     builder = _Builder(file)
     data = builder.build(node, (), 0)
     return Located(data, builder.lines, file)
+
+
+def _check_expanded_size(root: yaml.Node, file: str) -> None:
+    """Reject alias bombs before expanding anything: the expanded size of every node is
+    counted once (aliases share node objects), so ``10**11`` values cost microseconds."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise InputError.single(file, node.start_mark.line + 1, "", "an alias refers to itself (recursive anchor)")
+        active.add(key)
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1
+        active.discard(key)
+        if total > MAX_NODES:
+            raise InputError.single(file, node.start_mark.line + 1, "",
+                                    f"more than {MAX_NODES} values once anchors/aliases are expanded "
+                                    f"({total:,}); write the values out or use fewer aliases")
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 class _Builder:

@@ -285,3 +285,75 @@ def hostile_text(draw) -> bytes:
 
 def is_finite_number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+# -- plausible (mostly valid) scenarios: explore the model's numerics, not the validator ----
+def _param_value(lo: float, hi: float):
+    lo, hi = max(lo, -1e9), min(hi, 1e9)
+    inside = st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+    pair = st.tuples(inside, inside).filter(lambda t: t[0] != t[1]).map(sorted)
+    triple = st.tuples(inside, inside, inside).map(sorted).filter(lambda t: t[0] < t[2])
+    spread = st.floats(1e-9, max(hi - lo, 1e-6), allow_nan=False)
+    options = [
+        inside, st.sampled_from([lo, hi]),
+        pair.map(lambda t: {"uniform": list(t)}),
+        triple.map(lambda t: {"triangular": list(t)}),
+        st.lists(inside, min_size=1, max_size=5).map(lambda v: {"choice": v}),
+        st.tuples(inside, spread).map(lambda t: {"normal": list(t)}),
+    ]
+    if hi > 0:
+        positive = st.floats(max(lo, 1e-9), hi, allow_nan=False)
+        options.append(st.tuples(positive, st.floats(1e-6, 5.0)).map(lambda t: {"lognormal": list(t)}))
+    return st.one_of(options)
+
+
+@st.composite
+def plausible_scenario(draw, base: dict) -> dict:
+    """The base scenario with parameters, preferences, red lines and terms set to values
+    anywhere inside their allowed ranges (extremes included): mostly valid files."""
+    from sim.catalog import parameter_table
+    from sim.offers import TERM_CHOICES
+
+    table = parameter_table()
+    data = json.loads(json.dumps(base))
+    for _ in range(draw(st.integers(1, 8))):
+        what = draw(st.sampled_from(["param", "param", "param", "actor", "red_line", "term", "offer"]))
+        if what == "param":
+            path = draw(st.sampled_from(sorted(table)))
+            info = table[path]
+            data.setdefault(info.section, {})[info.name] = draw(_param_value(*info.bounds))
+        elif what == "actor":
+            actor = draw(st.sampled_from(sorted(data["actors"])))
+            part = draw(st.sampled_from(["weights", "term_values", "beliefs", "resolve_sd"]))
+            if part == "resolve_sd":
+                data["actors"][actor]["resolve_sd"] = draw(_param_value(0.0, 1e6))
+            elif data["actors"][actor].get(part):
+                key = draw(st.sampled_from(sorted(data["actors"][actor][part])))
+                data["actors"][actor][part][key] = draw(_param_value(-1e6, 1e6))
+        elif what == "red_line":
+            actor = draw(st.sampled_from(sorted(data["actors"])))
+            lines = data["actors"][actor].get("red_lines") or {}
+            if lines:
+                lines[draw(st.sampled_from(sorted(lines)))] = draw(st.booleans())
+        elif what == "term" and data["offers"]:
+            terms = data["offers"][0].setdefault("terms", {})
+            key = draw(st.sampled_from(sorted(TERM_CHOICES) + ["duration_days", "army_cap", "extension",
+                                                                 "nato_renunciation", "prisoner_exchange"]))
+            if key in TERM_CHOICES:
+                terms[key] = draw(st.sampled_from(TERM_CHOICES[key]))
+            elif key == "duration_days":
+                terms[key] = draw(st.one_of(st.none(), st.integers(1, 36500)))
+            elif key == "army_cap":
+                terms[key] = draw(st.one_of(st.none(), st.floats(0, 5000)))
+            else:
+                terms[key] = draw(st.booleans())
+        elif what == "offer":
+            data["offers"].append({
+                "preset": draw(st.sampled_from(["freeze", "truce", "refusal", "custom"])),
+                "proposer": draw(st.sampled_from(sorted(data["actors"]))),
+                "week": draw(st.integers(0, 29)),
+                "repeat_every_weeks": draw(st.integers(0, 10)),
+                "parties": draw(st.lists(st.sampled_from(sorted(data["actors"])), min_size=1, max_size=4,
+                                         unique=True)),
+            })
+    return data

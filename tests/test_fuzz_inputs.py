@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from fuzz_support import (alias_bomb, base_scenario, check_rejection, check_results, dump, freeze_text,
-                          fuzz_settings, hostile_text, leaf_paths, mutated_scenario, run_cli)
+                          fuzz_settings, hostile_text, leaf_paths, mutated_scenario, plausible_scenario, run_cli)
 
 BASE = base_scenario()
 PATHS = leaf_paths(BASE)
@@ -44,10 +44,10 @@ def _validate(path: Path) -> None:
         check_rejection(err, str(path))
 
 
-def _run(work: Path, path: Path) -> None:
+def _run(work: Path, path: Path, args=RUN_ARGS) -> int:
     out_dir = work / "out"
     shutil.rmtree(out_dir, ignore_errors=True)
-    rc, out, err = run_cli(["run", str(path), *RUN_ARGS, "--out", str(out_dir)], seconds=60)
+    rc, out, err = run_cli(["run", str(path), *args, "--out", str(out_dir)], seconds=60)
     assert rc in (0, 2), (rc, err)
     if rc == 0:
         check_results(out_dir)
@@ -56,31 +56,43 @@ def _run(work: Path, path: Path) -> None:
         assert not out_dir.exists(), "a rejected run left a results folder"
     leftovers = [p.name for p in work.iterdir() if p.name.startswith(".out.")]
     assert not leftovers, leftovers
+    return rc
 
 
-@fuzz_settings(1200)
+@fuzz_settings(800)
 @given(data=mutated_scenario(BASE, PATHS))
 def test_validate_mutated_scenarios(work, data):
     _validate(_write(work, dump(data)))
 
 
-@fuzz_settings(800)
+@fuzz_settings(600)
 @given(content=hostile_text())
 def test_validate_hostile_files(work, content):
     _validate(_write(work, content))
 
 
-@fuzz_settings(250)
+@fuzz_settings(150)
 @given(data=mutated_scenario(BASE, PATHS))
 @example(data=BASE)
 def test_run_mutated_scenarios(work, data):
     _run(work, _write(work, dump(data)))
 
 
-@fuzz_settings(150)
+@fuzz_settings(100)
 @given(content=hostile_text())
 def test_run_hostile_files(work, content):
     _run(work, _write(work, content))
+
+
+@fuzz_settings(250)
+@given(data=plausible_scenario(BASE))
+def test_run_plausible_scenarios_gives_finite_results(work, data):
+    """Values anywhere in their allowed ranges, extremes included, over 30 weeks with the
+    offers actually played: accepted runs must give finite numbers without FP warnings."""
+    from hypothesis import event
+
+    rc = _run(work, _write(work, dump(data)), ["--replications", "16", "--horizon-weeks", "30", "--no-figures"])
+    event(f"exit {rc}")
 
 
 # -- specific hostile inputs ------------------------------------------------------------
@@ -193,7 +205,7 @@ def test_one_replication_one_week_with_figures(work):
 @given(st.sampled_from(["--replications", "--horizon-weeks", "--seed", "--max-memory", "--chunk-size"]),
        st.one_of(st.integers(-(2**70), 2**70).filter(lambda v: not 5000 < v <= 10_000_000).map(str), st.text(max_size=8),
                  st.sampled_from(["nan", "inf", "-1", "0", "1e9", "2G", "0.5K", "99999999999999999999"])))
-@fuzz_settings(150)
+@fuzz_settings(100)
 def test_command_line_numbers_never_crash(work, option, value):
     out_dir = work / "cli"
     shutil.rmtree(out_dir, ignore_errors=True)
