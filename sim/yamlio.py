@@ -65,7 +65,8 @@ def read_text(path: str | Path) -> str:
     """Read a file as UTF-8 text; bad bytes are an error with their line."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with open(p, "rb") as f:  # never read more than the limit (e.g. /dev/zero)
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError.single(str(path), None, "", "file not found") from None
     except IsADirectoryError:
@@ -73,7 +74,7 @@ def read_text(path: str | Path) -> str:
     except OSError as exc:
         raise InputError.single(str(path), None, "", f"cannot read: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
-        raise InputError.single(str(path), None, "", f"file is {len(raw)} bytes; at most {MAX_BYTES} accepted")
+        raise InputError.single(str(path), None, "", f"file is over {MAX_BYTES} bytes; at most {MAX_BYTES} accepted")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -149,6 +149,8 @@ def test_huge_file_is_refused_without_reading_it_as_yaml(work):
     path = _write(work, b"# " + b"x" * 2_100_000 + b"\n")
     rc, _, err = run_cli(["validate", str(path)])
     assert rc == 2 and "at most" in err
+    rc, _, err = run_cli(["validate", "/dev/zero"], seconds=10)  # endless: read up to the limit only
+    assert rc == 2 and "at most" in err
 
 
 # -- weird but valid: must run and give finite numbers ------------------------------------
