@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import signal
 import sys
+import threading
 
 from . import __version__
 from .errors import InputError, RunExistsError
@@ -49,8 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    previous = _on_sigterm()
     try:
         return int(args.handler(args) or 0)
+    except Terminated:
+        print("\nterminated (SIGTERM): stopped cleanly; no partial results were written", file=sys.stderr)
+        return 143
     except InputError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -72,6 +78,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {where}: cannot write: {exc.strerror or exc}; no partial results were written",
               file=sys.stderr)
         return 2 if exc.errno in _BAD_PATH_ERRNOS else 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C so the staging folder is removed."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def _on_sigterm():
+    """Turn SIGTERM (``kill``, ``docker stop``, batch schedulers) into a clean stop; return the
+    previous handler, or None where signals cannot be set (not the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except (ValueError, OSError):  # pragma: no cover
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -67,7 +67,9 @@ def test_sigkill_at_random_moments_leaves_complete_folder_or_none(tmp_path):
         check_results(out)
 
 
-def test_ctrl_c_exits_130_with_a_message_and_leaves_nothing(tmp_path):
+@pytest.mark.parametrize("sig, code, words", [(signal.SIGINT, 130, b"interrupted"),
+                                               (signal.SIGTERM, 143, b"terminated")])
+def test_ctrl_c_and_sigterm_stop_cleanly_and_leave_nothing(tmp_path, sig, code, words):
     out = tmp_path / "interrupted"
     proc = _start(out, "--replications", "20000", "--chunk-size", "2000")
     deadline = time.monotonic() + 60
@@ -75,10 +77,10 @@ def test_ctrl_c_exits_130_with_a_message_and_leaves_nothing(tmp_path):
         assert proc.poll() is None and time.monotonic() < deadline, "run ended before it could be interrupted"
         time.sleep(0.05)
     time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert b"interrupted" in err and b"Traceback" not in err
+    assert proc.returncode == code, err
+    assert words in err and b"Traceback" not in err
     assert not out.exists()
     assert _leftovers(tmp_path, out.name) == []
 
