@@ -23,7 +23,9 @@ demo: venv
 	$(BIN)/ceasefire-sim run scenarios/freeze.yaml --force
 	$(BIN)/ceasefire-sim run scenarios/truce_30day.yaml --force
 	$(BIN)/ceasefire-sim run scenarios/refusal.yaml --force
-	@echo "results in results/freeze, results/truce_30day, results/refusal (figures/ inside each)"
+	$(BIN)/ceasefire-sim compare scenarios/freeze.yaml scenarios/truce_30day.yaml scenarios/refusal.yaml --force
+	@echo "results in results/freeze, results/truce_30day, results/refusal (figures/ and report.html inside each)"
+	@echo "side by side: results/compare-freeze-truce_30day-refusal/report.html"
 
 test: venv
 	bash scripts/install-browser.sh

@@ -23,7 +23,7 @@ _BAD_PATH_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, err
                     errno.EROFS, errno.ENAMETOOLONG, errno.ELOOP}
 
 #: Sub-command modules in the order ``--help`` lists them.
-COMMANDS = ["run", "validate", "explain", "rerun"]
+COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "rerun"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,13 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else 0
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
     previous = _on_sigterm()
     try:
         return int(args.handler(args) or 0)
+    except SystemExit as exc:  # a command's own usage error
+        return exc.code if isinstance(exc.code, int) else 2
     except Terminated:
         print("\nterminated (SIGTERM): stopped cleanly; no partial results were written", file=sys.stderr)
         return 143

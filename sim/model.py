@@ -9,7 +9,8 @@ order of the protocol:
 2. **decisions** - in a ceasefire each belligerent weighs breaking it; a fixed-term truce
    ends unless every party extends it;
 3. **fighting** - the war of attrition moves one week where the front is active; both
-   sides rebuild where a full ceasefire holds;
+   sides rebuild where a full ceasefire holds; the belligerents update their beliefs from
+   the observed front (:mod:`sim.beliefs`);
 4. **aid and sanctions** - the United States and Europe set next week's aid;
 5. **record** - realized utilities and the weekly trajectories.
 
@@ -24,12 +25,14 @@ import math
 import mesa
 import numpy as np
 
-from . import war
+from . import valuation, war
+from .beliefs import BeliefState, init_paths, observe_week
 from .actors import CLASSES
 from .actors.base import SANCTIONS_RELIEF
 from .offers import ACTORS, Terms
 from .rng import KeyedStreams
 from .scenario import Scenario
+from .subset import ViewCache, view
 
 OUTCOME_CLASSES = (
     "war_continues",      # no ceasefire was ever agreed; the war runs to the horizon
@@ -95,6 +98,10 @@ class CeasefireModel(mesa.Model):
         self.war = war.WarState.initial(self.wp, p["attrition.territory_start_pct"])
         self.delta = p["decision.weekly_discount"]
         self.horizon_plan = np.round(p["decision.planning_horizon_weeks"])
+        self.decay = war.mean_decay(self.wp.cover, self.horizon_plan)
+        self.s0, self.s1 = valuation.discount_sums(self.delta, self.horizon_plan)
+        self._survival_cache: dict = {}
+        self._view_cache = ViewCache()
         self.rebuild_ru = p["ceasefire.russia_rebuild_share"]
         self.rebuild_ua = p["ceasefire.ukraine_rebuild_share"]
         self.offers = scenario.offers
@@ -113,6 +120,7 @@ class CeasefireModel(mesa.Model):
         self.united_states, self.europe = self.actors["united_states"], self.actors["europe"]
         self.united_states.set_policy()
         self.europe.set_policy()
+        self.beliefs = BeliefState.from_model(self)     # learning from the battlefield
 
         # deal state per replication
         self.in_ceasefire = np.zeros(n, dtype=bool)
@@ -137,6 +145,7 @@ class CeasefireModel(mesa.Model):
         self.territory_path = np.empty((self.horizon + 1, n), dtype=np.float32) if record_trajectories else None
         if record_trajectories:
             self.territory_path[0] = self.war.territory
+        self.belief_path = init_paths(self)
 
     # -- helpers the actors use ---------------------------------------------------------
     def weekly_noise(self, stream: str, week: int) -> np.ndarray:
@@ -190,7 +199,18 @@ class CeasefireModel(mesa.Model):
             f = f * self.p[GUARANTEE_KEY[terms.guarantees]]
         return f
 
-    def believed_survival(self, terms: Terms, actor: str) -> np.ndarray:
+    def survival(self, terms: Terms):
+        """(q, A, B): believed weekly survival of a ceasefire on these terms and its sums.
+
+        Depends only on the terms and the drawn parameters, so it is cached per terms.
+        """
+        if terms not in self._survival_cache:
+            q = self.believed_survival(terms)
+            a, b = valuation.survival_sums(self.delta, self.horizon_plan, q)
+            self._survival_cache[terms] = (q, a, b)
+        return self._survival_cache[terms]
+
+    def believed_survival(self, terms: Terms) -> np.ndarray:
         """Weekly survival probability of a ceasefire on these terms, as actors believe it."""
         hazard = self.p["ceasefire.breakdown_hazard_belief"] / self.strength(terms)
         q = 1.0 - hazard
@@ -211,6 +231,7 @@ class CeasefireModel(mesa.Model):
         self.diplomacy(t)
         self.keep_or_break(t)
         self.fight(t)
+        observe_week(self, t)
         self.united_states.set_policy()
         self.europe.set_policy()
         self.record(t)
@@ -221,6 +242,21 @@ class CeasefireModel(mesa.Model):
             self.step()
         return self
 
+    def on(self, mask: np.ndarray, decide) -> np.ndarray:
+        """Evaluate ``decide(model_like) -> bool array`` only where ``mask`` holds.
+
+        Small subsets are evaluated on a sliced view (:mod:`sim.subset`); results are bit
+        for bit those of the full model, since every draw is keyed by replication id.
+        """
+        idx = np.flatnonzero(mask)
+        out = np.zeros(self.n, dtype=bool)
+        if idx.size == 0:
+            return out
+        if idx.size > self.n // 2:
+            return decide(self) & mask
+        out[idx] = decide(view(self, idx, self._view_cache))
+        return out
+
     def diplomacy(self, t: int) -> None:
         for index, offer in enumerate(self.offers):
             if not offer.due(t):
@@ -229,8 +265,8 @@ class CeasefireModel(mesa.Model):
             if not live.any():
                 return
             decisions = {}
-            for key, actor in self.actors.items():
-                accept, _ = actor.decide(offer, t)
+            for key in self.actors:
+                accept = self.on(live, lambda m, key=key: m.actors[key].decide(offer, t)[0])
                 decisions[key] = accept
                 newly = live & accept & ~self.accepted[key]
                 self.accept_week[key] = np.where(newly, t, self.accept_week[key])
@@ -276,15 +312,15 @@ class CeasefireModel(mesa.Model):
             if expiring.any():
                 extend = expiring.copy()
                 for party in offer.parties:
-                    extend &= self.actors[party].decide(offer, t, proposal=False)[0]
+                    extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])
                 weeks = offer.terms.duration_weeks or 0.0
                 self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
                 self.end_ceasefire(expiring & ~extend, END_LAPSED, t)
                 holding = holding & ~(expiring & ~extend)
             if offer.terms.scope != "full" or not holding.any():
                 continue
-            ru_breaks = holding & self.russia.breaks_ceasefire(offer, t)
-            ua_breaks = holding & self.ukraine.breaks_ceasefire(offer, t)
+            ru_breaks = self.on(holding, lambda m: m.russia.breaks_ceasefire(offer, t))
+            ua_breaks = self.on(holding, lambda m: m.ukraine.breaks_ceasefire(offer, t))
             broken = ru_breaks | ua_breaks
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
             self.end_ceasefire(broken, END_BROKEN, t)
@@ -301,6 +337,7 @@ class CeasefireModel(mesa.Model):
                          self.rebuild_ru, self.rebuild_ua)
         self.flows = flows
         self.flows["resting"] = resting
+        self.flows["fighting"] = fighting
         ru_down, ua_down = war.collapsed(self.war, self.wp)
         newly = ~self.ended & (ru_down | ua_down)
         self.collapse = np.where(newly, np.where(ua_down, 1, 2), self.collapse)

@@ -76,7 +76,10 @@ class Outcomes:
         for path, param in model.scenario.params.items():
             if param.is_random:
                 cols[f"param.{path}"] = model.p[path].copy()
-        return cls(cols, model.horizon, model.seed_value, model.territory_path)
+        extra = {}
+        if getattr(model, "belief_path", None) is not None:
+            extra["belief_path"] = model.belief_path
+        return cls(cols, model.horizon, model.seed_value, model.territory_path, extra)
 
     @classmethod
     def concat(cls, parts: list["Outcomes"]) -> "Outcomes":
@@ -86,7 +89,11 @@ class Outcomes:
         paths = None
         if all(p.territory_path is not None for p in parts):
             paths = np.concatenate([p.territory_path for p in parts], axis=1)
-        return cls(cols, first.horizon_weeks, first.seed, paths)
+        extra = {}
+        if all("belief_path" in p.extra for p in parts):
+            extra["belief_path"] = {k: np.concatenate([p.extra["belief_path"][k] for p in parts], axis=1)
+                                    for k in first.extra["belief_path"]}
+        return cls(cols, first.horizon_weeks, first.seed, paths, extra)
 
     def to_pandas(self):
         """The outcomes table as a pandas DataFrame (needs pandas)."""

@@ -50,20 +50,22 @@ def survival_sums(delta, horizon, q):
 
 
 def outlook(ru_force, ua_force, ru_stock, ua_stock, ru_inflow, ua_inflow, wp: WarParams,
-            horizon, bias=1.0):
+            decay, bias=1.0):
     """Believed average weekly advance and casualties over the planning horizon.
 
     ``bias`` multiplies Russia's relative combat power (optimism: >1 for Russia's beliefs,
-    <1 for Ukraine's). Effectiveness follows the closed-form stock dynamics
-    (:func:`sim.war.mean_effectiveness`).
+    <1 for Ukraine's). Effectiveness follows the closed-form stock dynamics; ``decay`` is
+    :func:`sim.war.mean_decay` over the planning horizon (constant per replication).
     """
     f_ru0 = war.effectiveness(ru_stock, wp.ru_need, wp.cover, wp.fmax)
     f_ua0 = war.effectiveness(ua_stock, wp.ua_need, wp.cover, wp.fmax)
-    f_ru = war.mean_effectiveness(f_ru0, np.clip(ru_inflow / np.maximum(wp.ru_need, war.TINY), 0.0, wp.fmax), wp.cover, horizon)
-    f_ua = war.mean_effectiveness(f_ua0, np.clip(ua_inflow / np.maximum(wp.ua_need, war.TINY), 0.0, wp.fmax), wp.cover, horizon)
-    rho = war.relative_ratio(ru_force, ua_force, f_ru, f_ua, wp) * bias
-    adv = war.advance(rho, wp)
-    c_ru, c_ua = war.casualties(adv, f_ru, f_ua, wp)
+    f_ru_star = np.clip(ru_inflow / np.maximum(wp.ru_need, war.TINY), 0.0, wp.fmax)
+    f_ua_star = np.clip(ua_inflow / np.maximum(wp.ua_need, war.TINY), 0.0, wp.fmax)
+    f_ru = f_ru_star + (f_ru0 - f_ru_star) * decay
+    f_ua = f_ua_star + (f_ua0 - f_ua_star) * decay
+    rho, fire = war.balance(ru_force, ua_force, f_ru, f_ua, wp)
+    adv = war.advance(rho * bias, wp)
+    c_ru, c_ua = war.casualties(adv, fire, wp)
     return adv, c_ru, c_ua
 
 
@@ -72,16 +74,13 @@ def cost_rate(w_cas, w_econ, w_sec, casualties, econ, threat):
     return w_cas * casualties / 10.0 + w_econ * econ / 10.0 + w_sec * threat / 100.0 / 52.0
 
 
-def value_war(sign, territory, adv, cost, delta, horizon):
-    """Discounted value of fighting on (see module docstring)."""
-    s0, s1 = discount_sums(delta, horizon)
+def value_war(sign, territory, adv, cost, s0, s1):
+    """Discounted value of fighting on, given :func:`discount_sums` (module docstring)."""
     return sign / 52.0 * (territory * s0 + adv * s1) - cost * s0
 
 
-def value_deal(sign, line, cost_peace, cost_resumed, adv_resumed, q, delta, horizon, lump):
-    """Discounted value of a deal at ``line`` with weekly survival ``q`` (module docstring)."""
-    s0, _ = discount_sums(delta, horizon)
-    a, b = survival_sums(delta, horizon, q)
+def value_deal(sign, line, cost_peace, cost_resumed, adv_resumed, s0, a, b, lump):
+    """Discounted value of a deal at ``line``, given ``S0`` and :func:`survival_sums` ``A, B``."""
     u_peace = sign * line / 52.0 - cost_peace
     u_resumed = sign * line / 52.0 - cost_resumed
     return a * u_peace + (s0 - a) * u_resumed + sign * adv_resumed / 52.0 * b + lump

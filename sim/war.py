@@ -117,11 +117,15 @@ def effectiveness(stock, need, cover, fmax):
     return np.clip(stock / np.maximum(need * cover, TINY), 0.0, fmax)
 
 
-def relative_ratio(ru_force, ua_force, f_ru, f_ua, wp: WarParams):
-    """Russia's combat power over Ukraine's, relative to 2024 (1 = the 2024 balance)."""
-    ru = np.maximum(ru_force, 1e-9) ** wp.lanchester * np.maximum(f_ru, 1e-9) ** wp.elasticity
-    ua = np.maximum(ua_force, 1e-9) ** wp.lanchester * np.maximum(f_ua, 1e-9) ** wp.elasticity
-    return ru / ua / wp.rho0
+def balance(ru_force, ua_force, f_ru, f_ua, wp: WarParams):
+    """Russia's combat power over Ukraine's relative to 2024, and the fire ratio.
+
+    Returns ``rho = (N_ru/N_ua)**lanchester * fire / rho_2024`` (1 = the 2024 balance) and
+    ``fire = (f_ru/f_ua)**materiel_elasticity``.
+    """
+    fire = (np.maximum(f_ru, 1e-9) / np.maximum(f_ua, 1e-9)) ** wp.elasticity
+    numbers = (np.maximum(ru_force, 1e-9) / np.maximum(ua_force, 1e-9)) ** wp.lanchester
+    return numbers * fire / wp.rho0, fire
 
 
 def advance(rho, wp: WarParams):
@@ -130,9 +134,13 @@ def advance(rho, wp: WarParams):
     return np.clip(raw, -wp.max_advance, wp.max_advance)
 
 
-def casualties(adv, f_ru, f_ua, wp: WarParams):
-    """Weekly casualties (thousand) of Russia and Ukraine given who is advancing."""
-    ratio = wp.exchange_ratio * (np.maximum(f_ua, 1e-9) / np.maximum(f_ru, 1e-9)) ** wp.elasticity
+def casualties(adv, fire, wp: WarParams):
+    """Weekly casualties (thousand) of Russia and Ukraine given who is advancing.
+
+    ``fire`` is Russia's fire ratio from :func:`balance`; more Ukrainian fire raises the
+    exchange ratio ``ER / fire``.
+    """
+    ratio = wp.exchange_ratio / fire
     russia_attacks = adv >= 0.0
     ua_when_defending = wp.ru_casualties / ratio
     ua_when_attacking = wp.ru_casualties / wp.exchange_ratio
@@ -141,15 +149,15 @@ def casualties(adv, f_ru, f_ua, wp: WarParams):
     return ru, ua
 
 
-def mean_effectiveness(f0, f_star, cover, horizon):
-    """Average of ``f(k) = f* + (f0 - f*) a**k`` over ``horizon`` weeks, ``a = 1 - 1/cover``.
+def mean_decay(cover, horizon):
+    """Mean of ``a**k`` over ``horizon`` weeks, ``a = 1 - 1/cover``.
 
-    Closed form of the stock dynamics under steady inflow (keeps decisions O(R)).
+    Under steady inflow, fire effectiveness follows ``f(k) = f* + (f0 - f*) a**k``; its mean
+    over the planning horizon is ``f* + (f0 - f*) * mean_decay`` (keeps decisions O(R)).
     """
     a = np.clip(1.0 - 1.0 / cover, 0.0, 1.0)
     h = np.maximum(horizon, 1.0)
-    mean_decay = np.where(a < 1.0, (1.0 - a ** h) / (h * np.maximum(1.0 - a, 1e-12)), 1.0)
-    return f_star + (f0 - f_star) * mean_decay
+    return np.where(a < 1.0, (1.0 - a ** h) / (h * np.maximum(1.0 - a, 1e-12)), 1.0)
 
 
 def step(state: WarState, wp: WarParams, fighting, resting, ru_inflow, ua_inflow,
@@ -167,12 +175,12 @@ def step(state: WarState, wp: WarParams, fighting, resting, ru_inflow, ua_inflow
     """
     f_ru = effectiveness(state.ru_stock, wp.ru_need, wp.cover, wp.fmax)
     f_ua = effectiveness(state.ua_stock, wp.ua_need, wp.cover, wp.fmax)
-    rho = relative_ratio(state.ru_force, state.ua_force, f_ru, f_ua, wp)
+    rho, fire = balance(state.ru_force, state.ua_force, f_ru, f_ua, wp)
     fight = fighting.astype(np.float64)
     rest = resting.astype(np.float64)
     live = fight + rest
     adv = advance(rho, wp) * fight
-    c_ru, c_ua = casualties(adv, f_ru, f_ua, wp)
+    c_ru, c_ua = casualties(adv, fire, wp)
     c_ru = c_ru * fight
     c_ua = c_ua * fight
 

@@ -88,12 +88,21 @@ class Actor(mesa.Agent):
         self.term_values = {k[len("term_values."):]: v for k, v in draws.items() if k.startswith("term_values.")}
         self.optimism = draws.get("beliefs.optimism", 0.0)
         self.reload_fear = draws.get("beliefs.reload_fear", 1.0)
+        self.prior_sd = draws.get("beliefs.prior_sd", 0.0)      # uncertainty about the balance
+        self.learning = draws.get("beliefs.learning", 0.0)      # weight of battlefield news (sim.beliefs)
         self.resolve = draws["resolve"]
 
     # -- what the actor sees -----------------------------------------------------------
     def bias(self):
         """Multiplier on Russia's relative combat power in this actor's beliefs."""
         return 1.0
+
+    def current_bias(self):
+        """The bias this week: the posterior mean of :mod:`sim.beliefs` if the actor learns."""
+        state = getattr(self.model, "beliefs", None)
+        if state is not None and self.key in state:
+            return state.mean(self.key)
+        return self.bias()
 
     def own_casualties(self, c_ru, c_ua):
         return c_ua
@@ -127,27 +136,26 @@ class Actor(mesa.Agent):
         """
         m = self.model
         s, wp, p = m.war, m.wp, m.p
-        horizon, delta = m.horizon_plan, m.delta
+        horizon = m.horizon_plan
         terms = offer.terms
         threatened = proposal and offer.proposer == "united_states"
         ru_in_war, ua_in_war = m.inflows(expect_threat=threatened and self.key == "russia",
                                          expect_pause=threatened and self.key == "ukraine")
-        bias = self.bias()
+        bias = self.current_bias()
         adv, c_ru, c_ua = valuation.outlook(s.ru_force, s.ua_force, s.ru_stock, s.ua_stock,
-                                            ru_in_war, ua_in_war, wp, horizon, bias)
+                                            ru_in_war, ua_in_war, wp, m.decay, bias)
         threat_war = self.threat(s.ru_force, s.ua_force)
         econ_war = self.econ(m, peace=False, expect_threat=threatened and self.key == "russia")
         cost_war = valuation.cost_rate(self.w_cas, self.w_econ, self.w_sec,
                                        self.own_casualties(c_ru, c_ua), econ_war, threat_war)
-        v_war = valuation.value_war(self.sign, s.territory, adv, cost_war, delta, horizon)
+        v_war = valuation.value_war(self.sign, s.territory, adv, cost_war, m.s0, m.s1)
         lump = self.lump(offer)
         if terms.scope == "energy_strikes":
             saving = self.w_econ * econ_war * (1.0 - p["attrition.energy_strike_cost_share"]) / 10.0
-            s0, _ = valuation.discount_sums(delta, horizon)
-            return Evaluation(v_war, v_war + saving * s0 + lump, self.vetoes(offer))
+            return Evaluation(v_war, v_war + saving * m.s0 + lump, self.vetoes(offer))
 
         line = m.line_of(terms)
-        q = m.believed_survival(terms, self.key)
+        q, surv_a, surv_b = m.survival(terms)
         weeks = np.minimum(1.0 / np.maximum(1.0 - q, 1e-6), horizon)
         relief = SANCTIONS_RELIEF[terms.sanctions_relief]
         ru_in_peace, ua_in_peace = m.inflows(relief=relief)
@@ -161,7 +169,7 @@ class Actor(mesa.Agent):
         ru_stock_r = s.ru_stock + ru_in_peace * weeks * fear_ru
         ua_stock_r = s.ua_stock + ua_in_peace * weeks * fear_ua
         adv_r, c_ru_r, c_ua_r = valuation.outlook(ru_force_r, ua_force_r, ru_stock_r, ua_stock_r,
-                                                  ru_in_war, ua_in_war, wp, horizon, bias)
+                                                  ru_in_war, ua_in_war, wp, m.decay, bias)
         ua_peace_force = s.ua_force if terms.army_cap is None else np.minimum(s.ua_force, terms.army_cap)
         cost_peace = valuation.cost_rate(self.w_cas, self.w_econ, self.w_sec, 0.0,
                                          self.econ(m, peace=True, relief=relief),
@@ -169,8 +177,8 @@ class Actor(mesa.Agent):
         cost_resumed = valuation.cost_rate(self.w_cas, self.w_econ, self.w_sec,
                                            self.own_casualties(c_ru_r, c_ua_r), econ_war,
                                            self.threat(ru_force_r, ua_force_r))
-        v_deal = valuation.value_deal(self.sign, line, cost_peace, cost_resumed, adv_r, q, delta,
-                                      horizon, lump)
+        v_deal = valuation.value_deal(self.sign, line, cost_peace, cost_resumed, adv_r, m.s0,
+                                      surv_a, surv_b, lump)
         return Evaluation(v_war, v_deal, self.vetoes(offer))
 
     def decide(self, offer: Offer, week: int, proposal: bool = True) -> tuple[np.ndarray, Evaluation]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import InputError
+from ..report import ReportRun, render_report, single_run_figures
 from ..resources import parse_size
 from ..runner import run_scenario
 from ..scenario import MAX_REPLICATIONS
@@ -22,10 +23,11 @@ def size(text: str) -> int:
 def register(sub) -> None:
     p = sub.add_parser("run", help="run a scenario and write results/<name>/",
                        description="Run a scenario file; print a summary table and write results/<name>/ "
-                                   "(scenario.yaml, manifest.json, outcomes.csv/.parquet, summary.json, figures/).")
+                                   "(scenario.yaml, manifest.json, outcomes.csv/.parquet, summary.json, figures/, "
+                                   "report.html).")
     p.add_argument("scenario", help="scenario YAML file, e.g. scenarios/freeze.yaml")
     add_run_options(p)
-    p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    p.add_argument("--no-figures", action="store_true", help="skip the PNG figures and report.html")
     p.add_argument("--no-trajectories", action="store_true",
                    help="do not record weekly territory paths (saves memory on huge runs; no fan chart)")
     p.add_argument("--max-memory", type=size, default=None, metavar="SIZE",
@@ -36,12 +38,23 @@ def register(sub) -> None:
     p.set_defaults(handler=main)
 
 
+def write_report(folder, result) -> None:
+    """``report.html``: the run's self-contained report (figures read from ``figures/``)."""
+    run = ReportRun.from_result(result)
+    html = render_report([run], figures=single_run_figures(run, folder / "figures"),
+                         command=f"ceasefire-sim run {result.scenario.source_file or result.scenario.name} "
+                                 f"--seed {result.scenario.seed} --replications {result.scenario.replications} "
+                                 f"--horizon-weeks {result.scenario.horizon_weeks}")
+    (folder / "report.html").write_text(html, encoding="utf-8")
+
+
 def main(args) -> int:
     check_horizon(args)
     if args.replications is not None and args.replications > MAX_REPLICATIONS:
         raise InputError.single("<command line>", None, "--replications", f"at most {MAX_REPLICATIONS:,}")
     result = run_scenario(args.scenario, out=args.out, force=args.force, replications=args.replications,
                           seed=args.seed, horizon_weeks=args.horizon_weeks, figures=not args.no_figures,
+                          extra_files=None if args.no_figures else write_report,
                           max_memory=args.max_memory, chunk_size=args.chunk_size,
                           trajectories=not args.no_trajectories)
     print(format_summary(result.summary, result.scenario.title))

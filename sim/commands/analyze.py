@@ -1,0 +1,40 @@
+"""``ceasefire-sim analyze SCENARIO``: bargaining range over time and the offer game's equilibria."""
+
+from __future__ import annotations
+
+from ..analysis import analyze_scenario, default_folder, format_analysis, write_analysis
+from ..api import resolve_run
+from ..results import check_target
+from ..scenario import load_scenario
+from .common import add_run_options, check_horizon, positive_int
+
+
+def register(sub) -> None:
+    p = sub.add_parser("analyze", help="bargaining range, belief gap and equilibria of the offer game",
+                       description="Compute both belligerents' reservation lines and the bargaining range "
+                                   "at every week, the belief gap, and the subgame-perfect and Nash equilibria "
+                                   "of the offer game (payoffs played by the simulator); print them next to the "
+                                   "simulated frequencies and write results/<name>-analysis/ "
+                                   "(analysis.json, figures/bargaining_range.png, figures/belief_gap.png).")
+    p.add_argument("scenario", help="scenario YAML file, e.g. scenarios/freeze.yaml")
+    add_run_options(p)
+    p.add_argument("--offer", type=int, default=0, help="index of the scenario offer to analyse (default 0)")
+    p.add_argument("--violate-after", type=positive_int, default=52,
+                   help="weeks after the agreement at which a violating side breaks it (default 52)")
+    p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    p.set_defaults(handler=main)
+
+
+def main(args) -> int:
+    check_horizon(args)
+    scenario = resolve_run(load_scenario(args.scenario), args.replications, args.seed, args.horizon_weeks)
+    target = default_folder(scenario) if args.out is None else args.out
+    from pathlib import Path
+
+    target = Path(target)
+    check_target(target, args.force)          # refuse before computing, not after
+    analysis = analyze_scenario(scenario, offer_index=args.offer, violate_after=args.violate_after)
+    print(format_analysis(analysis.report))
+    write_analysis(analysis, target, force=args.force, figures=not args.no_figures)
+    print(f"\nanalysis written to {target}/")
+    return 0
