@@ -58,13 +58,14 @@ def iter_chunks(scenario: Scenario, *, first_replication: int = 0, chunk_size: i
     total = scenario.replications
     chunk_size = max(1, int(chunk_size))
     for lo in range(0, total, chunk_size):
+        if lo:
+            gc.collect()  # the previous model and its agents form reference cycles: free them first
         ids = np.arange(first_replication + lo, first_replication + min(total, lo + chunk_size))
         model = CeasefireModel(scenario, replication_ids=ids, record_trajectories=record_trajectories)
         model.run()
         part = Outcomes.from_model(model)
         release_model(model)
         del model
-        gc.collect()  # the model and its agents form reference cycles: free them before the next chunk
         if progress is not None:
             progress(len(ids))
         yield part

@@ -119,3 +119,15 @@ def test_replication_ids_make_split_runs_join_exactly(first):
     whole = simulate(s, replications=first + 30, horizon_weeks=15)
     part = simulate(s, replications=30, horizon_weeks=15, first_replication=first, chunk_size=8)
     assert results.outcomes_csv(part, header=False) in results.outcomes_csv(whole)
+
+
+def test_summary_columns_suffice_for_figures_and_the_report(tmp_path, monkeypatch):
+    """Past KEEP_ALL_MAX only the summary columns are kept: every figure and report.html
+    must still be drawn from them (run through the CLI, as a student would)."""
+    from fuzz_support import run_cli
+
+    monkeypatch.setattr(resources, "KEEP_ALL_MAX", 10)
+    out = tmp_path / "lean"
+    rc, _, err = run_cli(["run", str(FREEZE), "--replications", "60", "--horizon-weeks", "20", "--out", str(out)])
+    assert rc == 0, err
+    assert (out / "report.html").is_file() and (out / "figures" / "territory_fan.png").is_file()
