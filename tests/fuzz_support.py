@@ -75,7 +75,7 @@ def run_cli(argv: list[str], seconds: int = 30) -> tuple[int, str, str]:
     """
     out, err = io.StringIO(), io.StringIO()
     with time_limit(seconds), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-            warnings.catch_warnings(), np.errstate(all="raise"):
+            warnings.catch_warnings(), np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
         warnings.simplefilter("error", RuntimeWarning)
         try:
             rc = cli.main(argv)

@@ -59,7 +59,7 @@ def _run(work: Path, path: Path, args=RUN_ARGS) -> int:
     return rc
 
 
-@fuzz_settings(800)
+@fuzz_settings(600)
 @given(data=mutated_scenario(BASE, PATHS))
 def test_validate_mutated_scenarios(work, data):
     _validate(_write(work, dump(data)))
@@ -84,7 +84,7 @@ def test_run_hostile_files(work, content):
     _run(work, _write(work, content))
 
 
-@fuzz_settings(250)
+@fuzz_settings(200)
 @given(data=plausible_scenario(BASE))
 def test_run_plausible_scenarios_gives_finite_results(work, data):
     """Values anywhere in their allowed ranges, extremes included, over 30 weeks with the

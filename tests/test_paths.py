@@ -25,7 +25,7 @@ names = st.one_of(
 )
 
 
-@fuzz_settings(400)
+@fuzz_settings(300)
 @given(name=names)
 def test_any_accepted_name_stays_inside_the_results_folder(tmp_path_factory, name):
     import json
