@@ -248,14 +248,17 @@ class CeasefireModel(mesa.Model):
         Small subsets are evaluated on a sliced view (:mod:`sim.subset`); results are bit
         for bit those of the full model, since every draw is keyed by replication id.
         """
-        idx = np.flatnonzero(mask)
+        count = int(np.count_nonzero(mask))
         out = np.zeros(self.n, dtype=bool)
-        if idx.size == 0:
+        if count == 0:
             return out
-        if idx.size > self.n // 2:
+        if count > self.n // 2:
             return decide(self) & mask
+        idx = self._view_cache.find(mask, count)
+        if idx is None:
+            idx = np.flatnonzero(mask)
         out[idx] = decide(view(self, idx, self._view_cache))
-        return out
+        return out & mask
 
     def diplomacy(self, t: int) -> None:
         for index, offer in enumerate(self.offers):

@@ -29,11 +29,37 @@ def _cut(x, idx, n):
 
 
 class ViewCache:
-    """Cache of the static part of a view, keyed by the subset."""
+    """Cache of the static parts of a few views, keyed by their subsets.
+
+    A decision on replications ``mask`` may reuse a cached subset that contains them all
+    and is at most twice as large (results outside ``mask`` are discarded): ceasefires
+    start only in offer weeks, so the set of replications holding one mostly shrinks and
+    its view is rebuilt rarely.
+    """
+
+    SIZE = 3
 
     def __init__(self):
-        self.key: bytes | None = None
-        self.static: dict | None = None
+        self.entries: list[tuple[np.ndarray, dict]] = []
+
+    def find(self, mask: np.ndarray, count: int) -> np.ndarray | None:
+        """The smallest cached subset covering ``mask`` (``count`` members) and <= 2x it."""
+        best = None
+        for idx, _ in self.entries:
+            if idx.size <= 2 * count and (best is None or idx.size < best.size) \
+                    and np.count_nonzero(mask[idx]) == count:
+                best = idx
+        return best
+
+    def static(self, model, idx: np.ndarray) -> dict:
+        for cached, static in self.entries:
+            if cached is idx or (cached.size == idx.size and np.array_equal(cached, idx)):
+                return static
+        static = _static_part(model, idx)
+        self.entries.append((idx, static))
+        if len(self.entries) > self.SIZE:
+            self.entries.pop(0)
+        return static
 
 
 def _static_part(model, idx) -> dict:
@@ -59,10 +85,7 @@ def _static_part(model, idx) -> dict:
 
 def view(model, idx: np.ndarray, cache: ViewCache):
     """A model restricted to replications ``idx`` (with its actors), for evaluating decisions."""
-    key = idx.tobytes()
-    if cache.key != key:
-        cache.key, cache.static = key, _static_part(model, idx)
-    static = cache.static
+    static = cache.static(model, idx)
     v = copy.copy(model)
     for name, value in static.items():
         if name != "actor_arrays":
