@@ -1,12 +1,13 @@
 # ceasefire-sim: the two commands of the README.
 #   make demo   set up .venv, install, run the three shipped scenarios (results/ + figures)
 #   make test   set up .venv, install with test extras and a headless browser, run the tests
+#   make validation-docs   regenerate docs/validation.md and its figures (a few minutes)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv bench docs clean
+.PHONY: demo test venv bench docs validation-docs clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"'
@@ -37,6 +38,9 @@ bench: venv
 
 docs: venv
 	$(BIN)/ceasefire-sim explain --parameters --markdown > docs/parameters.md
+
+validation-docs: venv
+	$(BIN)/python scripts/make_validation_docs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -12,9 +12,11 @@ by replication id the joined result is identical, byte for byte, to one big mode
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Iterator
 
+import mesa
 import numpy as np
 
 from .model import CeasefireModel
@@ -40,16 +42,45 @@ def simulate(scenario: Scenario, *, replications: int | None = None, seed: int |
     progress : called with the number of replications finished after each chunk
     """
     scenario = resolve_run(scenario, replications, seed, horizon_weeks)
+    parts = list(iter_chunks(scenario, first_replication=first_replication, chunk_size=chunk_size,
+                             record_trajectories=record_trajectories, progress=progress))
+    return parts[0] if len(parts) == 1 else Outcomes.concat(parts)
+
+
+def iter_chunks(scenario: Scenario, *, first_replication: int = 0, chunk_size: int = DEFAULT_CHUNK,
+                record_trajectories: bool = True,
+                progress: Callable[[int], None] | None = None) -> Iterator[Outcomes]:
+    """Yield the outcomes of a (resolved) scenario chunk by chunk, in replication order.
+
+    Memory is one chunk at a time: the streaming runner (:func:`sim.runner.run_scenario`)
+    writes each chunk out before the next is simulated.
+    """
     total = scenario.replications
-    parts = []
-    for lo in range(0, total, max(1, chunk_size)):
+    chunk_size = max(1, int(chunk_size))
+    for lo in range(0, total, chunk_size):
+        if lo:
+            gc.collect()  # the previous model and its agents form reference cycles: free them first
         ids = np.arange(first_replication + lo, first_replication + min(total, lo + chunk_size))
         model = CeasefireModel(scenario, replication_ids=ids, record_trajectories=record_trajectories)
         model.run()
-        parts.append(Outcomes.from_model(model))
+        part = Outcomes.from_model(model)
+        release_model(model)
+        del model
         if progress is not None:
             progress(len(ids))
-    return parts[0] if len(parts) == 1 else Outcomes.concat(parts)
+        yield part
+
+
+def release_model(model: CeasefireModel) -> None:
+    """Let a finished model be garbage-collected.
+
+    mesa 3.3 keeps every model ever created alive in the class-level ``mesa.Agent._ids``
+    counter (mesa issue #3179, fixed upstream in PR #3180), so a chunked run would keep all
+    its chunks' state in memory. Dropping the model's entry frees it.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def resolve_run(scenario: Scenario, replications: int | None = None, seed: int | None = None,

@@ -9,14 +9,21 @@ traceback; Ctrl-C exits 130 leaving no half-written results.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import signal
 import sys
+import threading
 
 from . import __version__
 from .errors import InputError, RunExistsError
 
+#: OSErrors that mean "that path cannot be used" (bad input, exit 2); others (disk full...) exit 1.
+_BAD_PATH_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EEXIST,
+                    errno.EROFS, errno.ENAMETOOLONG, errno.ELOOP}
+
 #: Sub-command modules in the order ``--help`` lists them.
-COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "sweep", "sweep_analyze"]
+COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "sensitivity", "rerun", "sweep", "sweep_analyze"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,10 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    previous = _on_sigterm()
     try:
         return int(args.handler(args) or 0)
     except SystemExit as exc:  # a command's own usage error
         return exc.code if isinstance(exc.code, int) else 2
+    except Terminated:
+        print("\nterminated (SIGTERM): stopped cleanly; no partial results were written", file=sys.stderr)
+        return 143
     except InputError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -63,6 +74,37 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("error: out of memory; try fewer --replications, --no-trajectories or a lower --max-memory "
+              "(smaller chunks); no partial results were written", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a folder that cannot be written (permissions, a file in the way, disk full)
+        where = exc.filename if exc.filename is not None else "<output>"
+        print(f"error: {where}: cannot write: {exc.strerror or exc}; no partial results were written",
+              file=sys.stderr)
+        return 2 if exc.errno in _BAD_PATH_ERRNOS else 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C so the staging folder is removed."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def _on_sigterm():
+    """Turn SIGTERM (``kill``, ``docker stop``, batch schedulers) into a clean stop; return the
+    previous handler, or None where signals cannot be set (not the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except (ValueError, OSError):  # pragma: no cover
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

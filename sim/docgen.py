@@ -60,12 +60,25 @@ def _value(v) -> str:
 
 
 def explain_parameters() -> str:
-    """Every parameter with its default, kind and source (plain text)."""
+    """Every parameter, actor preference and red line with its default, kind and source (plain text)."""
     rows = []
     for info in catalog.parameter_table().values():
         rows.append(f"{info.path} = {info.default}  [{info.unit}; {info.kind}]")
         rows.append(f"    {info.doc}")
         rows.append(f"    source: {info.source}")
+    for actor in ACTORS:
+        prof = catalog.profile(actor)
+        for part in ("weights", "term_values", "beliefs"):
+            for key, e in (prof.get(part) or {}).items():
+                rows.append(f"actors.{actor}.{part}.{key} = {_value(e['value'])}  [{e.get('unit') or 'pp-years'}; {e['kind']}]")
+                rows.append(f"    source: {e['source']}")
+        r = prof["resolve_sd"]
+        rows.append(f"actors.{actor}.resolve_sd = {_value(r['value'])}  [pp-years; {r['kind']}]")
+        rows.append(f"    source: {r['source']}")
+        for key, e in (prof.get("red_lines") or {}).items():
+            state = "on" if e["enabled"] else "off by default"
+            rows.append(f"actors.{actor}.red_lines.{key} ({state}): vetoes offers with {e['when']}")
+            rows.append(f"    source: {e['source']}")
     return "\n".join(rows)
 
 

@@ -305,7 +305,7 @@ class _Builder:
             values: dict[str, Any] = {}
             if section in all_presets:
                 preset = sec.get("preset", catalog.DEFAULT_PRESETS.get(section))
-                if preset not in all_presets[section]:
+                if not isinstance(preset, str) or preset not in all_presets[section]:
                     self.problem((section, "preset"), f"unknown preset {preset!r}{_suggest(preset, all_presets[section])}; "
                                  f"expected one of: {', '.join(all_presets[section])}")
                 else:
@@ -337,7 +337,7 @@ class _Builder:
                 continue
             self.unknown_keys(item, allowed, path, "offer key")
             preset = item.get("preset", "custom")
-            if preset not in OFFER_PRESETS:
+            if not isinstance(preset, str) or preset not in OFFER_PRESETS:
                 self.problem(path + ("preset",), f"unknown offer preset {preset!r}{_suggest(preset, OFFER_PRESETS)}; "
                              f"expected one of: {', '.join(OFFER_PRESETS)}")
                 continue

@@ -59,8 +59,8 @@ def outlook(ru_force, ua_force, ru_stock, ua_stock, ru_inflow, ua_inflow, wp: Wa
     """
     f_ru0 = war.effectiveness(ru_stock, wp.ru_need, wp.cover, wp.fmax)
     f_ua0 = war.effectiveness(ua_stock, wp.ua_need, wp.cover, wp.fmax)
-    f_ru_star = np.clip(ru_inflow / wp.ru_need, 0.0, wp.fmax)
-    f_ua_star = np.clip(ua_inflow / wp.ua_need, 0.0, wp.fmax)
+    f_ru_star = np.clip(ru_inflow / np.maximum(wp.ru_need, war.TINY), 0.0, wp.fmax)
+    f_ua_star = np.clip(ua_inflow / np.maximum(wp.ua_need, war.TINY), 0.0, wp.fmax)
     f_ru = f_ru_star + (f_ru0 - f_ru_star) * decay
     f_ua = f_ua_star + (f_ua0 - f_ua_star) * decay
     rho, fire = war.balance(ru_force, ua_force, f_ru, f_ua, wp)

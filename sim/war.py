@@ -107,9 +107,14 @@ class WarState:
         return replace(self, **{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
 
+#: Floor of a shell requirement, so a side with no shells at all (``need = 0``) gets a finite
+#: effectiveness (0 with an empty stock) instead of 0/0.
+TINY = 1e-12
+
+
 def effectiveness(stock, need, cover, fmax):
     """Fire effectiveness from stocks: 1 with 2024 stocks, capped at ``fmax``."""
-    return np.clip(stock / (need * cover), 0.0, fmax)
+    return np.clip(stock / np.maximum(need * cover, TINY), 0.0, fmax)
 
 
 def balance(ru_force, ua_force, f_ru, f_ua, wp: WarParams):

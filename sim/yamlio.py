@@ -65,7 +65,8 @@ def read_text(path: str | Path) -> str:
     """Read a file as UTF-8 text; bad bytes are an error with their line."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with open(p, "rb") as f:  # never read more than the limit (e.g. /dev/zero)
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError.single(str(path), None, "", "file not found") from None
     except IsADirectoryError:
@@ -73,7 +74,7 @@ def read_text(path: str | Path) -> str:
     except OSError as exc:
         raise InputError.single(str(path), None, "", f"cannot read: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
-        raise InputError.single(str(path), None, "", f"file is {len(raw)} bytes; at most {MAX_BYTES} accepted")
+        raise InputError.single(str(path), None, "", f"file is over {MAX_BYTES} bytes; at most {MAX_BYTES} accepted")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -88,24 +89,82 @@ def load(path: str | Path) -> Located:
     return loads(read_text(path), str(path))
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int | None):
+        self.line = line
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """SafeLoader whose composer stops at :data:`MAX_DEPTH` levels (before Python's recursion
+    limit, and before scanning the rest of a ``[[[[...`` bomb), at the line where it happens."""
+
+    def compose_node(self, parent, index):
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                mark = self.peek_event().start_mark
+                raise _TooDeep(mark.line + 1 if mark else None)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def loads(text: str, file: str = "<string>") -> Located:
     """Parse YAML text (see :func:`load`)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_DepthLimitedLoader)
+    except _TooDeep as exc:
+        raise InputError.single(file, exc.line, "", f"nesting deeper than {MAX_DEPTH} levels") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise InputError.single(file, line, "", f"invalid YAML: {msg}") from None
+    except yaml.reader.ReaderError as exc:  # control characters such as NUL
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise InputError.single(file, line, "", f"invalid YAML: character #x{code:04x} is not allowed "
+                                f"({exc.reason})") from None
     except yaml.YAMLError as exc:  # pragma: no cover - other scanner errors
         raise InputError.single(file, None, "", f"invalid YAML: {exc}") from None
     except RecursionError:
         raise InputError.single(file, None, "", f"nesting deeper than {MAX_DEPTH} levels") from None
     if node is None:
         raise InputError.single(file, 1, "", "file is empty; expected a mapping of keys")
+    _check_expanded_size(node, file)
     builder = _Builder(file)
     data = builder.build(node, (), 0)
     return Located(data, builder.lines, file)
+
+
+def _check_expanded_size(root: yaml.Node, file: str) -> None:
+    """Reject alias bombs before expanding anything: the expanded size of every node is
+    counted once (aliases share node objects), so ``10**11`` values cost microseconds."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise InputError.single(file, node.start_mark.line + 1, "", "an alias refers to itself (recursive anchor)")
+        active.add(key)
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1
+        active.discard(key)
+        if total > MAX_NODES:
+            raise InputError.single(file, node.start_mark.line + 1, "",
+                                    f"more than {MAX_NODES} values once anchors/aliases are expanded "
+                                    f"({total:,}); write the values out or use fewer aliases")
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 class _Builder:

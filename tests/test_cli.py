@@ -19,7 +19,7 @@ def test_run_writes_every_result(tmp_path, cli, root):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["replications"] == 300 and summary["seed"] == 3
     assert set(summary["outcome_probabilities"]) == set(OUTCOME_CLASSES)
-    assert abs(sum(summary["outcome_probabilities"].values()) - 1) < 1e-6
+    assert abs(sum(summary["outcome_probabilities"].values()) - 1) < 1e-5   # 6 values rounded to 6 digits
     assert set(summary["acceptance_probability"]) == {"russia", "ukraine", "united_states", "europe"}
     for key in ("ceasefire_duration", "territory_end_pct", "casualties_russia_k", "casualties_ukraine_k"):
         assert key in summary

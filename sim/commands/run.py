@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+
+from ..errors import InputError
 from ..report import ReportRun, render_report, single_run_figures
+from ..resources import parse_size
 from ..runner import run_scenario
+from ..scenario import MAX_REPLICATIONS
 from ..tables import format_summary
-from .common import add_run_options, check_horizon
+from .common import add_run_options, check_horizon, positive_int
+
+
+def size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(sub) -> None:
@@ -16,6 +28,13 @@ def register(sub) -> None:
     p.add_argument("scenario", help="scenario YAML file, e.g. scenarios/freeze.yaml")
     add_run_options(p)
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures and report.html")
+    p.add_argument("--no-trajectories", action="store_true",
+                   help="do not record weekly territory paths (saves memory on huge runs; no fan chart)")
+    p.add_argument("--max-memory", type=size, default=None, metavar="SIZE",
+                   help="refuse a run estimated to need more (e.g. 2G, 500M; default: half the physical memory)")
+    p.add_argument("--chunk-size", type=positive_int, default=None, metavar="N",
+                   help="replications per model chunk (default 20,000, smaller if memory requires); "
+                        "never changes results")
     p.set_defaults(handler=main)
 
 
@@ -31,10 +50,16 @@ def write_report(folder, result) -> None:
 
 def main(args) -> int:
     check_horizon(args)
+    if args.replications is not None and args.replications > MAX_REPLICATIONS:
+        raise InputError.single("<command line>", None, "--replications", f"at most {MAX_REPLICATIONS:,}")
     result = run_scenario(args.scenario, out=args.out, force=args.force, replications=args.replications,
                           seed=args.seed, horizon_weeks=args.horizon_weeks, figures=not args.no_figures,
-                          extra_files=None if args.no_figures else write_report)
+                          extra_files=None if args.no_figures else write_report,
+                          max_memory=args.max_memory, chunk_size=args.chunk_size,
+                          trajectories=not args.no_trajectories)
     print(format_summary(result.summary, result.scenario.title))
+    if args.no_trajectories and not args.no_figures:
+        print("note: --no-trajectories: the territory fan chart was skipped")
     print(f"\nresults written to {result.folder}/ in {result.timings['total']:.2f} s "
           f"(simulation {result.timings['simulate']:.2f} s)")
     return 0
