@@ -170,7 +170,9 @@ class CeasefireModel(mesa.Model):
             threat_weight = np.where(self.threat_executed, 1.0, p["united_states.threat_credibility"])
         cut = p["sanctions.production_cut"] + p["united_states.sanctions_threat_cut"] * threat_weight
         cut = np.clip(cut * (1.0 - relief), 0.0, 0.95)
-        ru = p["attrition.russia_shells_per_year"] * (1.0 - cut) / war.WEEKS_PER_YEAR
+        # the sourced 2024 output already bears the 2024 cut: scale by (1 - cut) / (1 - cut_2024)
+        ru = p["attrition.russia_shells_per_year"] * (1.0 - cut) / (1.0 - p["sanctions.reference_cut_2024"]) \
+            / war.WEEKS_PER_YEAR
         us, eu = self.us_aid, self.eu_aid
         if expect_pause:
             lost = us * np.minimum(p["united_states.aid_pause_weeks"] / self.horizon_plan, 1.0)

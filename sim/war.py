@@ -74,7 +74,7 @@ class WarParams:
             ru_force0=a("russia_force_start"),
             ua_force0=a("ukraine_force_start"),
             collapse=a("collapse_share"),
-            ru_need=a("russia_shells_per_year") * (1.0 - d["sanctions.production_cut"]) / WEEKS_PER_YEAR,
+            ru_need=a("russia_shells_per_year") / WEEKS_PER_YEAR,
             ua_need=(a("ukraine_own_shells_per_year") + ref_aid) / WEEKS_PER_YEAR,
             cover=a("cover_weeks"),
             fmax=a("max_effectiveness"),

@@ -117,3 +117,11 @@ def test_mesa_structure():
     assert len(m.agents) == 4 and all(isinstance(a, mesa.Agent) for a in m.agents)
     m.step()
     assert m.week == 1
+
+
+def test_stronger_sanctions_slow_russia():
+    """Sanctions above the 2024 level cut Russian supply; relief raises it."""
+    def gain(cut):
+        s = from_data({"name": "s", "replications": 1500, "offers": [], "sanctions": {"production_cut": cut}})
+        return np.median(simulate(s).columns["territory_change_pp"])
+    assert gain(0.3) < gain(0.1) < gain(0.0)

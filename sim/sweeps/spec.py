@@ -392,7 +392,9 @@ class _Builder:
             return []
         out = []
         for i, name in enumerate(raw):
-            if name not in STATISTICS:
+            if not isinstance(name, str):
+                self.problem(("outcomes", i), f"expected an outcome name, got {type(name).__name__} {name!r:.60}")
+            elif name not in STATISTICS:
                 self.problem(("outcomes", i), f"unknown outcome {name!r:.60}{_suggest(name, STATISTICS)}; "
                                               f"expected one of: {', '.join(STATISTICS)}")
             elif name in out:
