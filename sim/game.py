@@ -39,7 +39,7 @@ import numpy as np
 from .api import resolve_run
 from .beliefs import BELLIGERENTS
 from .equilibria import support_enumeration
-from .model import END_BROKEN, END_LAPSED, CeasefireModel
+from .model import END_BROKEN, CeasefireModel
 from .offers import Offer
 from .outcomes import Outcomes, summarize
 from .scenario import Scenario
@@ -192,15 +192,7 @@ class ForcedModel(CeasefireModel):
             return
         for index, offer in enumerate(self.offers):
             holding = self.in_ceasefire & (self.deal == index)
-            expiring = holding & (self.term_end <= t)
-            if expiring.any():          # a fixed-term truce: extension as in the model
-                extend = expiring.copy()
-                for party in offer.parties:
-                    extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])
-                weeks = offer.terms.duration_weeks or 0.0
-                self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
-                self.end_ceasefire(expiring & ~extend, END_LAPSED, t)
-                holding = holding & ~(expiring & ~extend)
+            holding = self.extend_or_lapse(offer, holding, t)   # a fixed-term truce, as in the model
             breaks = {key: holding & (self.violate_week.get(key) == t) for key in BELLIGERENTS}
             broken = breaks["russia"] | breaks["ukraine"]
             if not broken.any():
@@ -313,7 +305,6 @@ def solve_offer_game(game: dict) -> dict:
         p_ru = chosen.row
         p_ua = chosen.col
         joint = np.outer(p_ru, p_ua)
-        value = {"russia": float(p_ru @ A @ p_ua), "ukraine": float(p_ru @ B @ p_ua)}
         # per-replication continuation payoff under the chosen equilibrium (for paired errors)
         cont = {k: sum(joint[i, j] * nodes[f"{key}|{ACTIONS[i]}{ACTIONS[j]}"][k]
                        for i in range(2) for j in range(2)) for k in BELLIGERENTS}

@@ -313,15 +313,7 @@ class CeasefireModel(mesa.Model):
             holding = self.in_ceasefire & (self.deal == index)
             if not holding.any():
                 continue
-            expiring = holding & (self.term_end <= t)
-            if expiring.any():
-                extend = expiring.copy()
-                for party in offer.parties:
-                    extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])
-                weeks = offer.terms.duration_weeks or 0.0
-                self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
-                self.end_ceasefire(expiring & ~extend, END_LAPSED, t)
-                holding = holding & ~(expiring & ~extend)
+            holding = self.extend_or_lapse(offer, holding, t)
             if offer.terms.scope != "full" or not holding.any():
                 continue
             ru_breaks = self.on(holding, lambda m: m.russia.breaks_ceasefire(offer, t))
@@ -329,6 +321,23 @@ class CeasefireModel(mesa.Model):
             broken = ru_breaks | ua_breaks
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
             self.end_ceasefire(broken, END_BROKEN, t)
+
+    def extend_or_lapse(self, offer, holding: np.ndarray, t: int) -> np.ndarray:
+        """At the end of a fixed-term truce every party decides whether to extend it.
+
+        Returns the replications still holding this offer's ceasefire afterwards.
+        """
+        expiring = holding & (self.term_end <= t)
+        if not expiring.any():
+            return holding
+        extend = expiring.copy()
+        for party in offer.parties:
+            extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])
+        weeks = offer.terms.duration_weeks or 0.0
+        self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
+        lapsed = expiring & ~extend
+        self.end_ceasefire(lapsed, END_LAPSED, t)
+        return holding & ~lapsed
 
     def fight(self, t: int) -> None:
         full = np.zeros(self.n, dtype=bool)

@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from . import catalog
-from .api import simulate
+from .api import resolve_run, simulate
 from .distributions import Param
 from .outcomes import Z95, Outcomes
 from .scenario import Scenario
@@ -184,14 +184,7 @@ def one_at_a_time(scenario: Scenario, *, replications: int | None = None, seed: 
     only : factor paths to vary (default: every random input, :func:`factors`)
     progress : called with (done, total) after each run
     """
-    changes = {}
-    if replications is not None:
-        changes["replications"] = int(replications)
-    if seed is not None:
-        changes["seed"] = int(seed)
-    if horizon_weeks is not None:
-        changes["horizon_weeks"] = int(horizon_weeks)
-    base = scenario.with_changes(changes) if changes else scenario
+    base = resolve_run(scenario, replications, seed, horizon_weeks)
     chosen = factors(base)
     if only is not None:
         known = {f.path for f in chosen}

@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 
 from .. import valuation
-from ..offers import Offer, Terms
+from ..offers import Offer
 from ..scenario import ActorProfile
 
 SANCTIONS_RELIEF = {"none": 0.0, "partial": 0.5, "full": 1.0}
