@@ -346,7 +346,8 @@ class CeasefireModel(mesa.Model):
                 full |= self.deal == index
         resting = self.in_ceasefire & full & ~self.ended
         fighting = ~self.ended & ~resting
-        ru_in, ua_in = self.inflows(relief=self._relief())
+        self.week_relief = self._relief()   # sanctions relief of the deals in force this week
+        ru_in, ua_in = self.inflows(relief=self.week_relief)
         flows = war.step(self.war, self.wp, fighting, resting, ru_in, ua_in,
                          self.rebuild_ru, self.rebuild_ua)
         self.flows = flows
@@ -374,7 +375,7 @@ class CeasefireModel(mesa.Model):
         live = (~self.ended | (self.end_week == t + 1)).astype(np.float64)
         disc = self.delta ** t * live
         resting = f["resting"]
-        relief = self._relief()
+        relief = self.week_relief
         s = self.war
         for key, actor in self.actors.items():
             econ = np.where(resting, actor.econ(self, peace=True, relief=relief), actor.econ(self, peace=False))
