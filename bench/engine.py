@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.api import simulate  # noqa: E402
-from sim.model import CeasefireModel  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from sim.engine.model import CeasefireModel  # noqa: E402
+from sim.scenario.schema import load_scenario  # noqa: E402
 
 
 def main() -> int:

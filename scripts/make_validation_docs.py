@@ -4,8 +4,8 @@
     python scripts/make_validation_docs.py --replications 500   # quicker, noisier sensitivity
 
 Everything on the page is computed here from the shipped scenarios with their seeds: the
-calibration table (sim.validation.TARGETS), the durability curves and the one-at-a-time
-sensitivity tables (sim.sensitivity). Same code + same data -> same page.
+calibration table (sim.analysis.validation.TARGETS), the durability curves and the one-at-a-time
+sensitivity tables (sim.analysis.sensitivity). Same code + same data -> same page.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from sim import __version__, provenance, sensitivity as S, validation as V  # noqa: E402
-from sim import validation_plots as VP  # noqa: E402
-from sim.catalog import KINDS  # noqa: E402
-from sim.results import atomic_write  # noqa: E402
+from sim import __version__  # noqa: E402
+from sim.analysis import provenance, sensitivity as S, validation as V  # noqa: E402
+from sim.figures import validation as VP  # noqa: E402
+from sim.scenario.catalog import KINDS  # noqa: E402
+from sim.output.results import atomic_write  # noqa: E402
 
 DOCS = ROOT / "docs"
 IMG = DOCS / "img"

@@ -15,8 +15,8 @@ import signal
 import sys
 import threading
 
-from . import __version__
-from .errors import InputError, RunExistsError
+from sim import __version__
+from sim.scenario.errors import InputError, RunExistsError
 
 #: OSErrors that mean "that path cannot be used" (bad input, exit 2); others (disk full...) exit 1.
 _BAD_PATH_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EEXIST,

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from sim import cli
-from sim.distributions import KINDS
+from sim.scenario.distributions import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
@@ -107,7 +107,7 @@ def check_rejection(stderr: str, file: str) -> list[dict]:
 
 def check_results(folder: Path) -> None:
     """A finished results folder: every manifest file present, hashes right, numbers finite."""
-    from sim.results import sha256_file
+    from sim.output.results import sha256_file
 
     manifest = json.loads((folder / "manifest.json").read_text())
     for name in manifest["files"]:
@@ -130,7 +130,7 @@ def check_results(folder: Path) -> None:
 # -- strategies -----------------------------------------------------------------------
 def base_scenario() -> dict:
     """The resolved freeze scenario as plain data: every key a real file can have."""
-    from sim.scenario import load_scenario
+    from sim.scenario.schema import load_scenario
 
     return load_scenario(ROOT / "scenarios" / "freeze.yaml").to_dict()
 
@@ -235,7 +235,7 @@ def alias_bomb(levels: int, width: int) -> str:
 HOSTILE = [
     "", "   \n\n", "# only a comment\n", "---\n", "--- |\n  text\n", "...\n", "null\n", "[]\n", "42\n", "- a\n- b\n",
     "name: !!python/object/apply:os.system ['echo pwned']\n",
-    "!!python/object:sim.scenario.Scenario {}\n",
+    "!!python/object:sim.scenario.schema.Scenario {}\n",
     "name: !!python/name:os.system\n",
     "replications: !!binary aGVsbG8=\n",
     "offers: !!set {a, b}\n", "seed: !!timestamp 2001-12-14\n", "actors: !custom {x: 1}\n",
@@ -311,8 +311,8 @@ def _param_value(lo: float, hi: float):
 def plausible_scenario(draw, base: dict) -> dict:
     """The base scenario with parameters, preferences, red lines and terms set to values
     anywhere inside their allowed ranges (extremes included): mostly valid files."""
-    from sim.catalog import parameter_table
-    from sim.offers import TERM_CHOICES
+    from sim.scenario.catalog import parameter_table
+    from sim.scenario.offers import TERM_CHOICES
 
     table = parameter_table()
     data = json.loads(json.dumps(base))

@@ -107,7 +107,7 @@ def test_alias_bomb_is_rejected_quickly_with_a_line(work):
 
 @pytest.mark.parametrize("text, words", [
     ("name: !!python/object/apply:os.system ['echo pwned']\n", "not allowed"),
-    ("!!python/object:sim.scenario.Scenario {}\n", "not allowed"),
+    ("!!python/object:sim.scenario.schema.Scenario {}\n", "not allowed"),
     ("offers: !!set {a, b}\n", "not allowed"),
     ("name: a\nname: b\n", "duplicate key"),
     ("", "empty"),

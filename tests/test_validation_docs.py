@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import sensitivity, validation
+from sim.analysis import sensitivity, validation
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "validation.md"

@@ -6,7 +6,7 @@ resolve, no weekly political noise, nobody rebuilds in a ceasefire.
 
 from __future__ import annotations
 
-from sim.scenario import from_data
+from sim.scenario.schema import from_data
 
 CURRENT_LINE_OFFER = {"preset": "custom", "proposer": "russia", "week": 0,
                       "terms": {"line": "current", "monitoring": "international"}}

@@ -3,7 +3,7 @@
 Every assumption control starts *unset*: each scenario then keeps its own value (the
 30-day truce has the 2025 US aid policy, the freeze the 2024 one). Once a student moves a
 control, the same change is applied to every selected scenario through
-:meth:`sim.scenario.Scenario.with_changes`, so the result is validated exactly like a
+:meth:`sim.scenario.schema.Scenario.with_changes`, so the result is validated exactly like a
 scenario file and can be downloaded as a resolved YAML that ``ceasefire-sim run``
 reproduces.
 
@@ -30,10 +30,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..distributions import Param
-from ..errors import InputError, Problem
-from ..offers import MONITORING
-from ..scenario import MAX_REPLICATIONS, Scenario
+from sim.scenario.distributions import Param
+from sim.scenario.errors import InputError, Problem
+from sim.scenario.offers import MONITORING
+from sim.scenario.schema import MAX_REPLICATIONS, Scenario
 
 LABEL = "<app settings>"
 

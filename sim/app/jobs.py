@@ -2,8 +2,8 @@
 
 A :class:`Plan` is validated in the request thread (bad input answers HTTP 400 at once);
 the :class:`Runner` queues it and its single worker thread simulates each scenario with
-:func:`sim.api.simulate` (same seed for all: common random numbers), summarises it with
-:func:`sim.outcomes.summarize` (so the page shows exactly what ``ceasefire-sim run`` of
+:func:`sim.engine.simulate.simulate` (same seed for all: common random numbers), summarises it with
+:func:`sim.output.summary.summarize` (so the page shows exactly what ``ceasefire-sim run`` of
 the downloaded YAML writes to ``summary.json``), then draws the figures. The HTTP server
 never waits for a simulation: the page polls the job.
 """
@@ -21,12 +21,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api import simulate
-from ..errors import InputError
-from ..offers import ACTORS
-from ..outcomes import Outcomes, summarize
-from ..scenario import Scenario
-from . import controls, figures, reports
+from sim.engine.simulate import simulate
+from sim.scenario.errors import InputError
+from sim.scenario.offers import ACTORS
+from sim.engine.outcomes import Outcomes
+from sim.output.summary import summarize
+from sim.scenario.schema import Scenario
+from sim.app import controls, reports
+from sim.figures import app as figures
 
 #: Jobs kept in memory (older finished ones are forgotten, with their figures).
 MAX_JOBS = 12
@@ -117,7 +119,7 @@ def chunk_for(replications: int) -> int:
     """Replications per chunk: about ten progress steps for big runs, one for small ones.
 
     Chunking never changes results (randomness is keyed by replication id, see
-    :mod:`sim.api`); it only sets how often the progress bar moves.
+    :mod:`sim.engine.simulate`); it only sets how often the progress bar moves.
     """
     return max(2000, math.ceil(replications / 10))
 

@@ -1,7 +1,7 @@
 """Which scenarios the app offers: every ``*.yaml`` of a folder, plus pasted text.
 
 The folder is ``--scenarios DIR`` if given, else ``scenarios/`` in the current directory
-if it exists, else the copies packaged with ``sim`` (``sim/scenarios/``), so an installed
+if it exists, else the copies packaged with ``sim`` (``sim/scenario/data/scenarios/``), so an installed
 package without the repository still has the three shipped scenarios. Files are read
 again on every listing, so a student who saves a new YAML file sees it after a reload of
 the page. A file that does not validate is listed with its error message, never dropped
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..scenario import Scenario, load_scenario, loads_scenario
+from sim.scenario.errors import InputError
+from sim.scenario.schema import Scenario, load_scenario, loads_scenario
 
-PACKAGED = Path(__file__).resolve().parent.parent / "scenarios"
+PACKAGED = Path(__file__).resolve().parents[1] / "scenario" / "data" / "scenarios"
 PASTED_KEY = "<pasted>"
 MAX_PASTED_BYTES = 200_000
 

@@ -1,7 +1,7 @@
-"""The "report" downloads: the self-contained HTML report of :mod:`sim.report`.
+"""The "report" downloads: the self-contained HTML report of :mod:`sim.pipeline.report`.
 
 The app writes no report of its own: it hands the runs on screen (scenarios as run,
-their outcomes and summaries) to :func:`sim.report.render_report`, for one scenario or
+their outcomes and summaries) to :func:`sim.pipeline.report.render_report`, for one scenario or
 for all of them as a comparison (they share seed and replication ids: common random
 numbers). Reports are drawn on demand, one at a time (the report's figures may use
 matplotlib's global ``pyplot`` state).
@@ -15,9 +15,9 @@ _LOCK = threading.Lock()
 
 
 def available() -> bool:
-    """True when :mod:`sim.report` is installed (it ships with the ``compare`` feature)."""
+    """True when :mod:`sim.pipeline.report` is installed (it ships with the ``compare`` feature)."""
     try:
-        from .. import report  # noqa: F401
+        from sim.pipeline import report  # noqa: F401
     except ImportError:
         return False
     return True
@@ -25,7 +25,7 @@ def available() -> bool:
 
 def render(job, indices: list[int]) -> bytes:
     """The HTML report of runs ``indices`` of a finished job (UTF-8 bytes)."""
-    from ..report import ReportRun, render_report
+    from sim.pipeline.report import ReportRun, render_report
 
     runs = [job.plan.runs[i] for i in indices]
     parts = [ReportRun(pr.scenario, job.outcomes[i], job.summaries[i], label=pr.key)

@@ -17,7 +17,7 @@ GET  /api/jobs/<id>                      progress; when done, numbers and figure
 GET  /api/jobs/<id>/figures/<name>.png
 GET  /api/jobs/<id>/runs/<i>/scenario.yaml   resolved scenario: `ceasefire-sim run` it
 GET  /api/jobs/<id>/runs/<i>/summary.json    the summary the page shows
-GET  /api/jobs/<id>/runs/<i>/report.html     HTML report of one scenario (sim.report)
+GET  /api/jobs/<id>/runs/<i>/report.html     HTML report of one scenario (sim.pipeline.report)
 GET  /api/jobs/<id>/report.html              HTML report comparing all scenarios of the run
 
 Bad input answers HTTP 400 with ``{"errors": ["<file>:<line>: key '...': message", ...]}``;
@@ -36,12 +36,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, catalog
-from ..errors import InputError, Problem
-from ..offers import ACTORS
-from ..plots import LABELS
-from ..results import json_bytes
-from . import controls, jobs, library, reports
+from sim import __version__
+from sim.scenario import catalog
+from sim.scenario.errors import InputError, Problem
+from sim.scenario.offers import ACTORS
+from sim.output.labels import LABELS
+from sim.output.results import json_bytes
+from sim.app import controls, jobs, library, reports
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {
@@ -254,7 +255,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _report(self, job: jobs.Job, indices: list[int], fname: str) -> None:
         if not reports.available():
-            return self._errors(HTTPStatus.NOT_IMPLEMENTED, ["the HTML report (sim.report) is not installed"])
+            return self._errors(HTTPStatus.NOT_IMPLEMENTED, ["the HTML report (sim.pipeline.report) is not installed"])
         try:
             body = reports.render(job, indices)
         except ValueError as exc:          # runs that cannot be paired

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..analysis import analyze_scenario, default_folder, format_analysis, write_analysis
-from ..api import resolve_run
-from ..results import check_target
-from ..scenario import load_scenario
-from .common import add_run_options, check_horizon, positive_int
+from sim.analysis.bargaining import analyze_scenario, default_folder, format_analysis, write_analysis
+from sim.engine.simulate import resolve_run
+from sim.output.results import check_target
+from sim.scenario.schema import load_scenario
+from sim.commands.common import add_run_options, check_horizon, positive_int
 
 
 def register(sub) -> None:

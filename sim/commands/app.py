@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import InputError
+from sim.scenario.errors import InputError
 
 
 def port_number(text: str) -> int:
@@ -33,7 +33,7 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
-    from ..app.server import make_server, url_of
+    from sim.app.server import make_server, url_of
 
     if args.scenarios is not None and not Path(args.scenarios).is_dir():
         raise InputError.single("<command line>", None, "--scenarios", f"{args.scenarios!r} is not a folder")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import InputError
+from sim.scenario.errors import InputError
 
 
 def positive_int(text: str) -> int:

@@ -14,12 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-from .. import __version__, results
-from ..compare import format_table, load_all, run_comparison, table_csv
-from ..errors import InputError
-from ..plots_compare import comparison_figures
-from ..report import ReportRun, render_report
-from .common import add_run_options, check_horizon
+from sim import __version__
+from sim.output import results
+from sim.analysis.compare import format_table, load_all, run_comparison, table_csv
+from sim.scenario.errors import InputError
+from sim.figures.compare import comparison_figures
+from sim.pipeline.report import ReportRun, render_report
+from sim.commands.common import add_run_options, check_horizon
 
 #: Longest folder name before the names are shortened ("compare-a-b-and-3-more").
 MAX_FOLDER_NAME = 120

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..docgen import explain_actor, explain_parameters, parameters_markdown
-from ..offers import ACTORS
+from sim.scenario.docgen import explain_actor, explain_parameters, parameters_markdown
+from sim.scenario.offers import ACTORS
 
 ALIASES = {"us": "united_states", "usa": "united_states", "eu": "europe"}
 

@@ -13,11 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .. import __version__
-from ..errors import InputError
-from ..results import sha256_file
-from ..runner import run_scenario
-from ..scenario import load_scenario
+from sim import __version__
+from sim.scenario.errors import InputError
+from sim.output.results import sha256_file
+from sim.pipeline.runner import run_scenario
+from sim.scenario.schema import load_scenario
 
 #: Files whose bytes are the reproducibility contract (DESIGN.md).
 COMPARED = ("outcomes.csv", "summary.json")

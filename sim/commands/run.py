@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import InputError
-from ..report import ReportRun, render_report, single_run_figures
-from ..resources import parse_size
-from ..runner import run_scenario
-from ..scenario import MAX_REPLICATIONS
-from ..tables import format_summary
-from .common import add_run_options, check_horizon, positive_int
+from sim.scenario.errors import InputError
+from sim.pipeline.report import ReportRun, render_report, single_run_figures
+from sim.output.resources import parse_size
+from sim.pipeline.runner import run_scenario
+from sim.scenario.schema import MAX_REPLICATIONS
+from sim.output.tables import format_summary
+from sim.commands.common import add_run_options, check_horizon, positive_int
 
 
 def size(text: str) -> int:

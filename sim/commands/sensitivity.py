@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import results
-from ..api import resolve_run
-from ..errors import InputError
-from ..scenario import load_scenario
-from ..sensitivity import OUTCOMES, format_table, one_at_a_time, to_csv
-from .common import check_horizon, positive_int, seed_int
+from sim.output import results
+from sim.engine.simulate import resolve_run
+from sim.scenario.errors import InputError
+from sim.scenario.schema import load_scenario
+from sim.output.labels import SENSITIVITY_OUTCOMES
+from sim.analysis.sensitivity import format_table, one_at_a_time, to_csv
+from sim.commands.common import check_horizon, positive_int, seed_int
 
 
 def register(sub) -> None:
@@ -30,7 +31,7 @@ def register(sub) -> None:
                    help="replications per run (default 1,000; 1 + 2 x factors runs)")
     p.add_argument("--seed", type=seed_int, default=None, help="root random seed (default: the scenario's)")
     p.add_argument("--horizon-weeks", type=positive_int, default=None, help="weeks to simulate")
-    p.add_argument("--outcome", choices=list(OUTCOMES), default=None,
+    p.add_argument("--outcome", choices=list(SENSITIVITY_OUTCOMES), default=None,
                    help="outcome to rank factors by (default: p_agreed, or territory if no deal is ever agreed)")
     p.add_argument("--top", type=positive_int, default=15, help="factors shown (default 15)")
     p.add_argument("--factor", action="append", default=None, metavar="PATH",
@@ -62,14 +63,14 @@ def main(args) -> int:
     print(format_table(res, args.outcome, args.top))
     if args.no_write:
         return 0
-    from ..validation_plots import tornado
+    from sim.figures.validation import tornado
 
     with results.staged_folder(target, args.force) as tmp:
         (tmp / "sensitivity.csv").write_bytes(to_csv(res))
         (tmp / "sensitivity.json").write_bytes(results.json_bytes(res.to_json()))
         resolved = resolve_run(scenario, args.replications, args.seed, args.horizon_weeks)
         (tmp / "scenario.yaml").write_text(resolved.to_yaml(), encoding="utf-8")
-        for key in OUTCOMES:
+        for key in SENSITIVITY_OUTCOMES:
             tornado(res, key, tmp / f"tornado_{key}.png", top=args.top)
     print(f"\nresults written to {target}/")
     return 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import InputError
-from ..sweeps.runner import plan_sweep, run_sweep
-from ..sweeps.samplers import sobol_warnings
-from ..sweeps.spec import load_sweep
-from .common import positive_int
+from sim.scenario.errors import InputError
+from sim.sweeps.runner import plan_sweep, run_sweep
+from sim.sweeps.samplers import sobol_warnings
+from sim.sweeps.spec import load_sweep
+from sim.commands.common import positive_int
 
 
 def register(sub) -> None:
@@ -59,7 +59,7 @@ def main(args) -> int:
     if not args.quiet:
         print(result.summary())
     if args.analyze and result.points_failed == 0:
-        from .sweep_analyze import report
+        from sim.commands.sweep_analyze import report
 
         report(result.folder, quiet=args.quiet)
     return 1 if result.points_failed else 0

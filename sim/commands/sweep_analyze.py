@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..sweeps.analysis import analyze
-from .common import positive_int
+from sim.sweeps.analysis import analyze
+from sim.commands.common import positive_int
 
 
 def register(sub) -> None:

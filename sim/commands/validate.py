@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import InputError
-from ..scenario import load_scenario
+from sim.scenario.errors import InputError
+from sim.scenario.schema import load_scenario
 
 
 def register(sub) -> None:

@@ -8,9 +8,9 @@ chunk of points), :mod:`.executors` (in-process, local processes, Dask, any Exec
 :func:`.runner.sweep`.
 """
 
-from .runner import SweepPlan, SweepResult, plan_sweep, run_sweep, sweep
-from .spec import SweepParameter, SweepSpec, load_sweep, sweep_from_data
-from .statistics import STATISTICS
+from sim.sweeps.runner import SweepPlan, SweepResult, plan_sweep, run_sweep, sweep
+from sim.sweeps.spec import SweepParameter, SweepSpec, load_sweep, sweep_from_data
+from sim.sweeps.statistics import STATISTICS
 
 __all__ = ["SweepSpec", "SweepParameter", "SweepPlan", "SweepResult", "load_sweep", "sweep_from_data",
            "plan_sweep", "run_sweep", "sweep", "STATISTICS"]

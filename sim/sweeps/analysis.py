@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
-from ..results import json_bytes, staged_folder
-from . import statistics
+from sim.scenario.errors import InputError
+from sim.output.results import json_bytes, staged_folder
+from sim.sweeps import statistics
 
 SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
 MORRIS_COLUMNS = ("mu", "mu_star", "mu_star_conf", "sigma")
@@ -180,8 +180,8 @@ def heatmap_table(data: SweepData, x: str, y: str, outcome: str, bins: int = 8):
 def _cells(data: SweepData, name: str, column, bins: int) -> tuple[np.ndarray, list[str]]:
     p = data.spec["parameters"][name]
     if "levels" in p:
-        from .spec import SweepParameter
-        from .storage import level_text
+        from sim.sweeps.spec import SweepParameter
+        from sim.sweeps.storage import level_text
 
         as_text = SweepParameter(name, levels=tuple(p["levels"])).column_type() == "string"
         labels = [level_text(v) if as_text else v for v in p["levels"]]
@@ -205,7 +205,7 @@ def _slug(text: str) -> str:
 
 def plot_indices(df, outcome: str, method: str, path: Path) -> Path:
     """Horizontal bars of S1 and ST (or mu* and sigma) with 95% intervals."""
-    from ..plots import OKABE_ITO, _save, _style, plt
+    from sim.figures.style import OKABE_ITO, save_png, style_axes, plt
 
     df = df.sort_values(ranking_column(method), ascending=True)
     names = list(df["parameter"])
@@ -215,21 +215,21 @@ def plot_indices(df, outcome: str, method: str, path: Path) -> Path:
         h = 0.38
         ax.barh(pos + h / 2, df["ST"], h, xerr=df["ST_conf"], color=OKABE_ITO[4], label="total (ST)", capsize=3)
         ax.barh(pos - h / 2, df["S1"], h, xerr=df["S1_conf"], color=OKABE_ITO[0], label="first order (S1)", capsize=3)
-        _style(ax, f"Sobol' indices: {outcome}", "share of the outcome's variance (95% bootstrap interval)", "")
+        style_axes(ax, f"Sobol' indices: {outcome}", "share of the outcome's variance (95% bootstrap interval)", "")
     else:
         h = 0.38
         ax.barh(pos + h / 2, df["mu_star"], h, xerr=df["mu_star_conf"], color=OKABE_ITO[4], label="mu*", capsize=3)
         ax.barh(pos - h / 2, df["sigma"], h, color=OKABE_ITO[0], label="sigma (interactions)")
-        _style(ax, f"Morris screening: {outcome}", "elementary effect per unit of normalized range", "")
+        style_axes(ax, f"Morris screening: {outcome}", "elementary effect per unit of normalized range", "")
     ax.set_yticks(pos)
     ax.set_yticklabels(names)
     ax.axvline(0, color="black", lw=0.8)
     ax.legend(loc="lower right", frameon=False)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def plot_heatmap(xl, yl, mean, count, x: str, y: str, outcome: str, path: Path) -> Path:
-    from ..plots import _save, plt
+    from sim.figures.style import save_png, plt
 
     xw = max(len(str(v)) for v in xl)
     yw = max(len(str(v)) for v in yl)
@@ -253,7 +253,7 @@ def plot_heatmap(xl, yl, mean, count, x: str, y: str, outcome: str, path: Path) 
             if not math.isnan(v):
                 ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
                         color="white" if (prob and v < 0.5) else "black")
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 # -- the whole analysis -------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
-from ..errors import InputError
+from sim.scenario.errors import InputError
 
 
 @dataclass
@@ -63,7 +63,7 @@ def cpu_count() -> int:
 
 def process_pool(workers: int) -> cf.ProcessPoolExecutor:
     """A local pool whose workers fork from a server that has imported ``sim``."""
-    from .worker import init_worker
+    from sim.sweeps.worker import init_worker
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")

@@ -23,12 +23,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import __version__
-from ..errors import InputError, RunExistsError
-from . import samplers, storage
-from .executors import ExecutorInfo, open_executor, run_unordered
-from .spec import SweepSpec, load_sweep
-from .worker import ChunkTask, run_chunk
+from sim import __version__
+from sim.scenario.errors import InputError, RunExistsError
+from sim.sweeps import samplers, storage
+from sim.sweeps.executors import ExecutorInfo, open_executor, run_unordered
+from sim.sweeps.spec import SweepSpec, load_sweep
+from sim.sweeps.worker import ChunkTask, run_chunk
 
 #: Replication-weeks per chunk aimed at (~0.5-1 s of engine time on one core).
 TARGET_CHUNK_WORK = 600_000
@@ -321,14 +321,14 @@ def sweep(spec: SweepSpec | str | Path | dict, **kwargs):
     """Run a sweep and return its points table as a pandas DataFrame (one row per point).
 
     ``spec`` is a sweep file, a :class:`SweepSpec`, or the same keys as a sweep file in a
-    dict (``scenario`` may then be a :class:`~sim.scenario.Scenario` or a path). Keyword
+    dict (``scenario`` may then be a :class:`~sim.scenario.schema.Scenario` or a path). Keyword
     arguments are those of :func:`run_sweep`; the folder is ``results/<name>/`` unless
     ``out=`` says otherwise.
 
     >>> import sim                                                      # doctest: +SKIP
     >>> df = sim.sweep("scenarios/sweeps/attrition.yaml", workers=2)    # doctest: +SKIP
     """
-    from .spec import sweep_from_data
+    from sim.sweeps.spec import sweep_from_data
 
     if isinstance(spec, dict):
         spec = sweep_from_data(spec)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .spec import SweepSpec
+from sim.sweeps.spec import SweepSpec
 
 #: Rule of thumb for Sobol' base samples: Saltelli et al. (2008, Global Sensitivity
 #: Analysis: The Primer, ch. 4) use N of 500 to 1000 and more; below it the bootstrap

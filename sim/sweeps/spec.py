@@ -33,10 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError, Problem
-from ..scenario import NAME_RE, Scenario, load_scenario
-from ..yamlio import Located, dotted, load
-from .statistics import STATISTICS
+from sim.scenario.errors import InputError, Problem
+from sim.scenario.schema import NAME_RE, Scenario, load_scenario
+from sim.scenario.yamlio import Located, dotted, load
+from sim.sweeps.statistics import STATISTICS
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
 #: What ``points`` means for each sampler, and its default.
@@ -367,7 +367,7 @@ class _Builder:
 
     def check_values(self, p: SweepParameter, base: Scenario, horizon: int, path: tuple) -> bool:
         """Apply each trial value to the base scenario; report the first rejection at ``path``."""
-        from ..api import resolve_run
+        from sim.engine.simulate import resolve_run
 
         base = resolve_run(base, horizon_weeks=horizon)
         for value in p.trial_values():

@@ -2,7 +2,7 @@
 
 A sweep file lists some of these names under ``outcomes:``; each point's replications are
 reduced to one number per name (a probability also gets its 95% Wilson interval,
-``<name>_lo`` and ``<name>_hi``; Wilson 1927, as in :mod:`sim.outcomes`). The registry
+``<name>_lo`` and ``<name>_hi``; Wilson 1927, as in :mod:`sim.output.summary`). The registry
 :data:`STATISTICS` is the one list the sweep file is validated against.
 """
 
@@ -13,9 +13,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..model import OUTCOME_CLASSES
-from ..offers import ACTORS
-from ..outcomes import wilson
+from sim.engine.model import OUTCOME_CLASSES
+from sim.scenario.offers import ACTORS
+from sim.output.summary import wilson
 
 Columns = dict[str, np.ndarray]
 

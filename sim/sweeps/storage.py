@@ -31,10 +31,10 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ..errors import RunExistsError
-from ..results import atomic_write, json_bytes
-from . import statistics
-from .spec import SweepSpec
+from sim.scenario.errors import RunExistsError
+from sim.output.results import atomic_write, json_bytes
+from sim.sweeps import statistics
+from sim.sweeps.spec import SweepSpec
 
 PART_PREFIX = "chunk-"
 META_COLUMNS = ("point", "status", "error", "seed")  # no chunk: the table never depends on chunking

@@ -16,10 +16,10 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import resolve_run, simulate
-from ..model import CeasefireModel
-from ..scenario import Scenario, from_data
-from . import statistics
+from sim.engine.simulate import resolve_run, simulate
+from sim.engine.model import CeasefireModel
+from sim.scenario.schema import Scenario, from_data
+from sim.sweeps import statistics
 
 _BASES: dict[str, Scenario] = {}
 

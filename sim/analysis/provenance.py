@@ -1,0 +1,166 @@
+"""Where every default comes from: the audit behind ``docs/parameters.md``.
+
+Every default of the model - parameter, preference weight, term value, belief, resolve
+shock, red line, preset and offer preset - carries a ``source``. This module walks them all
+(:func:`entries`), states the rules they must meet (:func:`problems`) and checks that every
+quotation attributed to a seed document really occurs in it (:func:`quote_problems`).
+
+Rules (issue 8, "model credibility"):
+
+* ``kind`` is one of ``sourced``, ``derived``, ``assumption`` (red lines are sourced: each
+  quotes the statement it encodes);
+* ``source`` is not empty;
+* an ``assumption`` is a stated *range*: its default is a distribution, never a fixed
+  number (a fixed value computed from cited figures is ``derived`` and shows the
+  computation in its source).
+
+A quotation is any ``"..."`` in a source. It is attributed to the last document named
+before it: a seed file (``001_3af3d05dba52c1d7.txt`` or its short form ``001``) or
+``REFERENCES.md``. Matching ignores case, whitespace runs and typographic quotes/dashes;
+``...`` and editorial brackets (``remain[s]``) split a quotation into pieces that must occur
+in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from sim.scenario import catalog
+from sim.scenario.offers import ACTORS, PRESETS as OFFER_PRESETS
+
+#: The shared folder beside the repository (``../shared``) holds the seeds and REFERENCES.md.
+SHARED_DIR = Path(__file__).resolve().parents[3] / "shared"
+REFERENCES = "REFERENCES.md"
+
+_SEED_REF = re.compile(r"\b(0\d\d)(?:_[0-9a-f]{16}\.txt)?\b")
+_REFS_REF = re.compile(re.escape(REFERENCES))
+_QUOTE = re.compile(r'"([^"]+)"')
+_TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                            "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One sourced default: where it lives, its kind, value and source."""
+
+    where: str          # e.g. "parameters.yaml: attrition.exchange_ratio"
+    kind: str
+    value: Any          # raw YAML value (number or distribution); None when not a number
+    source: str
+    needs_kind: bool = True
+
+    @property
+    def is_range(self) -> bool:
+        p = catalog._param(self.value) if self.value is not None else None
+        return p is not None and p.is_random
+
+
+def entries() -> Iterator[Entry]:
+    """Every default of the shipped data, with its kind and source."""
+    raw = catalog.load(catalog.PARAMETERS_FILE).data
+    for section, items in raw.items():
+        for name, e in items.items():
+            yield Entry(f"parameters.yaml: {section}.{name}", e.get("kind", ""), e.get("default"),
+                        e.get("source", "") or "")
+    for actor in ACTORS:
+        prof = catalog.profile(actor)
+        for part in ("weights", "term_values", "beliefs"):
+            for key, e in (prof.get(part) or {}).items():
+                yield Entry(f"profiles/{actor}.yaml: {part}.{key}", e.get("kind", ""), e.get("value"),
+                            e.get("source", "") or "")
+        r = prof["resolve_sd"]
+        yield Entry(f"profiles/{actor}.yaml: resolve_sd", r.get("kind", ""), r.get("value"),
+                    r.get("source", "") or "")
+        for key, e in (prof.get("red_lines") or {}).items():
+            yield Entry(f"profiles/{actor}.yaml: red_lines.{key}", "sourced", None,
+                        e.get("source", "") or "", needs_kind=False)
+    for section, presets in catalog.presets().items():
+        for name, p in presets.items():
+            yield Entry(f"presets.yaml: {section}.{name}", "sourced", None, p.get("source", "") or "",
+                        needs_kind=False)
+    for name, p in OFFER_PRESETS.items():
+        if name != "custom":
+            yield Entry(f"offers.PRESETS: {name}", "sourced", None, p.get("source", "") or "",
+                        needs_kind=False)
+
+
+def problems(items: list[Entry] | None = None) -> list[str]:
+    """Entries that break the rules of the module docstring (empty list = all good)."""
+    out = []
+    for e in entries() if items is None else items:
+        if not e.source.strip():
+            out.append(f"{e.where}: empty source")
+        if e.needs_kind and e.kind not in catalog.KINDS:
+            out.append(f"{e.where}: kind {e.kind!r} is not one of {', '.join(catalog.KINDS)}")
+        if e.source.strip().lower().startswith("assumption") and e.kind != "assumption":
+            out.append(f"{e.where}: the source says 'assumption' but kind is {e.kind!r}")
+        if e.kind == "assumption" and e.value is not None and not e.is_range:
+            out.append(f"{e.where}: an assumption must be a stated range (a distribution), "
+                       f"got the fixed value {e.value!r}")
+    return out
+
+
+# -- quotations --------------------------------------------------------------------------
+def normalise(text: str) -> str:
+    """Case-folded text with typographic quotes/dashes made plain, sentence punctuation
+    (``. , ; : ! ?``) dropped and whitespace collapsed."""
+    text = re.sub(r"[.,;:!?]", "", text.translate(_TRANSLATE))
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def quotations(source: str) -> list[tuple[str | None, str]]:
+    """``(document, quote)`` pairs of a source; document is a seed prefix ('001'),
+    ``'REFERENCES.md'`` or None when no document is named before the quote."""
+    refs = [(m.start(), m.group(1)) for m in _SEED_REF.finditer(source)]
+    refs += [(m.start(), REFERENCES) for m in _REFS_REF.finditer(source)]
+    refs.sort()
+    out = []
+    for m in _QUOTE.finditer(source):
+        doc = None
+        for pos, name in refs:
+            if pos < m.start():
+                doc = name
+        out.append((doc, m.group(1)))
+    return out
+
+
+def quote_in(quote: str, text: str) -> bool:
+    """Does ``quote`` occur in ``text`` (normalised; '...' and [brackets] split it)?"""
+    hay = normalise(text)
+    pieces = [normalise(p) for p in re.split(r"\.\.\.|\u2026|\[[^\]]*\]", quote)]
+    pos = 0
+    for piece in pieces:
+        if not piece:
+            continue
+        found = hay.find(piece, pos)
+        if found < 0:
+            return False
+        pos = found + len(piece)
+    return True
+
+
+def documents(shared: Path = SHARED_DIR) -> dict[str, str]:
+    """``{'000': text, ..., 'REFERENCES.md': text}`` from the shared folder."""
+    docs = {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted((shared / "seeds").glob("*.txt"))}
+    refs = shared / REFERENCES
+    if refs.exists():
+        docs[REFERENCES] = refs.read_text(encoding="utf-8")
+    return docs
+
+
+def quote_problems(shared: Path = SHARED_DIR, items: list[Entry] | None = None) -> list[str]:
+    """Quotations that do not occur in the document they are attributed to."""
+    docs = documents(shared)
+    out = []
+    for e in entries() if items is None else items:
+        for doc, quote in quotations(e.source):
+            if doc is None:
+                out.append(f"{e.where}: quote \"{quote}\" names no seed file or {REFERENCES} before it")
+            elif doc not in docs:
+                out.append(f"{e.where}: quote \"{quote}\" cites {doc}, which is not in {shared}")
+            elif not quote_in(quote, docs[doc]):
+                out.append(f"{e.where}: quote \"{quote}\" does not occur in {doc}")
+    return out

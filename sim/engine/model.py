@@ -1,0 +1,398 @@
+"""CeasefireModel: the Mesa model that plays offers against the war, R replications at once.
+
+Every state variable is an array of shape (R,). One ``step()`` is one week, in the fixed
+order of the protocol:
+
+1. **diplomacy** - offers due this week are put to every replication still at war; each
+   actor decides (accept = no red line crossed and V_deal - V_war > e + noise); a deal
+   needs every party; refused US-brokered offers trigger threats and pressure;
+2. **decisions** - in a ceasefire each belligerent weighs breaking it; a fixed-term truce
+   ends unless every party extends it;
+3. **fighting** - the war of attrition moves one week where the front is active; both
+   sides rebuild where a full ceasefire holds; the belligerents update their beliefs from
+   the observed front (:mod:`sim.engine.beliefs`);
+4. **aid and sanctions** - the United States and Europe set next week's aid;
+5. **record** - realized utilities and the weekly trajectories.
+
+Randomness is keyed by (seed, stream, replication id, week) (:mod:`sim.engine.rng`), so replication
+``i`` is the same whatever R is: R separate runs with R=1 equal one R-run bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+
+from sim.engine import valuation, war
+from sim.engine.beliefs import BeliefState, init_paths, observe_week
+from sim.engine.actors import CLASSES
+from sim.engine.actors.base import SANCTIONS_RELIEF
+from sim.scenario.offers import ACTORS, Terms
+from sim.engine.rng import KeyedStreams
+from sim.scenario.schema import Scenario
+from sim.engine.subset import ViewCache, view
+
+OUTCOME_CLASSES = (
+    "war_continues",      # no ceasefire was ever agreed; the war runs to the horizon
+    "ceasefire_holds",    # a ceasefire is holding at the horizon
+    "ceasefire_broken",   # a ceasefire was agreed and broken; war at the horizon
+    "truce_lapsed",       # a fixed-term truce ended without extension; war at the horizon
+    "ukraine_collapse",   # Ukraine's army fell below its collapse threshold
+    "russia_collapse",    # Russia's army fell below its collapse threshold
+)
+END_NONE, END_BROKEN, END_LAPSED = 0, 1, 2
+MONITORING_KEY = {"bilateral": "ceasefire.monitoring_bilateral_factor",
+                  "international": "ceasefire.monitoring_international_factor"}
+GUARANTEE_KEY = {"bilateral_agreements": "ceasefire.guarantees_bilateral_factor",
+                 "foreign_troops": "ceasefire.guarantees_troops_factor"}
+
+
+def draw_parameters(scenario: Scenario, streams: KeyedStreams) -> dict[str, np.ndarray]:
+    """Draw every scenario parameter once per replication (keyed by its path)."""
+    from sim.scenario.catalog import parameter_table
+
+    table = parameter_table()
+    return {path: param.sample(streams.uniform("param:" + path), table[path].bounds)
+            for path, param in scenario.params.items()}
+
+
+def draw_actor(scenario: Scenario, actor: str, streams: KeyedStreams) -> dict[str, np.ndarray]:
+    """Draw an actor's weights, term values, beliefs and private resolve shock."""
+    prof = scenario.actors[actor]
+    out: dict[str, np.ndarray] = {}
+    for part in ("weights", "term_values", "beliefs"):
+        for key, param in getattr(prof, part).items():
+            out[f"{part}.{key}"] = param.sample(streams.uniform(f"actor:{actor}:{part}.{key}"))
+    sd = prof.resolve_sd.sample(streams.uniform(f"actor:{actor}:resolve_sd"), (0.0, math.inf))
+    out["resolve"] = sd * streams.normal(f"actor:{actor}:resolve")
+    return out
+
+
+class CeasefireModel(mesa.Model):
+    """R replications of a scenario, advanced together one week per ``step()``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    seed : int, optional (defaults to the scenario's)
+    replication_ids : array of int, optional; global ids of the replications held here
+        (default ``arange(scenario.replications)``); chunks of a run pass their slice.
+    horizon_weeks : int, optional (defaults to the scenario's)
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, replication_ids=None,
+                 horizon_weeks: int | None = None, record_trajectories: bool = True):
+        self.seed_value = scenario.seed if seed is None else int(seed)
+        super().__init__(rng=self.seed_value)
+        self.scenario = scenario
+        ids = np.arange(scenario.replications) if replication_ids is None else np.asarray(replication_ids)
+        self.replication_ids = ids.astype(np.int64)
+        self.n = n = len(ids)
+        self.horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
+        self.week = 0
+        self.streams = KeyedStreams(self.seed_value, self.replication_ids)
+        self.p = p = draw_parameters(scenario, self.streams)
+        self.wp = war.WarParams.from_draws(p)
+        self.war = war.WarState.initial(self.wp, p["attrition.territory_start_pct"])
+        self.delta = p["decision.weekly_discount"]
+        self.horizon_plan = np.round(p["decision.planning_horizon_weeks"])
+        self.decay = war.mean_decay(self.wp.cover, self.horizon_plan)
+        self.s0, self.s1 = valuation.discount_sums(self.delta, self.horizon_plan)
+        self._survival_cache: dict = {}
+        self._view_cache = ViewCache()
+        self.rebuild_ru = p["ceasefire.russia_rebuild_share"]
+        self.rebuild_ua = p["ceasefire.ukraine_rebuild_share"]
+        self.offers = scenario.offers
+
+        # patrons' policy state
+        self.us_aid = np.zeros(n)
+        self.eu_aid = np.zeros(n)
+        self.us_pause_until = np.zeros(n)
+        self.threat_executed = np.zeros(n, dtype=bool)
+        self.threat_draw = self.streams.uniform("united_states:threat")
+
+        # actors, in protocol order
+        self.actors = {a: CLASSES[a](self, scenario.actors[a], draw_actor(scenario, a, self.streams))
+                       for a in ACTORS}
+        self.russia, self.ukraine = self.actors["russia"], self.actors["ukraine"]
+        self.united_states, self.europe = self.actors["united_states"], self.actors["europe"]
+        self.united_states.set_policy()
+        self.europe.set_policy()
+        self.beliefs = BeliefState.from_model(self)     # learning from the battlefield
+
+        # deal state per replication
+        self.in_ceasefire = np.zeros(n, dtype=bool)
+        self.deal = np.full(n, -1, dtype=np.int64)
+        self.term_end = np.full(n, np.inf)
+        self.ended = np.zeros(n, dtype=bool)
+        self.collapse = np.zeros(n, dtype=np.int64)          # 0 none, 1 Ukraine, 2 Russia
+        self.end_week = np.full(n, self.horizon, dtype=np.int64)
+        self.first_start = np.full(n, -1, dtype=np.int64)
+        self.current_start = np.full(n, -1, dtype=np.int64)
+        self.first_end = np.full(n, -1, dtype=np.int64)
+        self.last_end_reason = np.zeros(n, dtype=np.int64)
+        self.ceasefires = np.zeros(n, dtype=np.int64)
+        self.broken_by = np.zeros(n, dtype=np.int64)          # 0 none, 1 Russia, 2 Ukraine, 3 both
+        self.ceasefire_weeks = np.zeros(n, dtype=np.int64)
+        self.offered = {a: np.zeros(n, dtype=bool) for a in ACTORS}
+        self.accepted = {a: np.zeros(n, dtype=bool) for a in ACTORS}
+        self.accept_week = {a: np.full(n, -1, dtype=np.int64) for a in ACTORS}
+        self.utility = {a: np.zeros(n) for a in ACTORS}
+        self.aid_spent = {"united_states": np.zeros(n), "europe": np.zeros(n)}
+        self.record_trajectories = record_trajectories
+        self.territory_path = np.empty((self.horizon + 1, n), dtype=np.float32) if record_trajectories else None
+        if record_trajectories:
+            self.territory_path[0] = self.war.territory
+        self.belief_path = init_paths(self)
+
+    # -- helpers the actors use ---------------------------------------------------------
+    def weekly_noise(self, stream: str, week: int) -> np.ndarray:
+        return self.p["ceasefire.weekly_noise_sd"] * self.streams.normal(stream, week + 1)
+
+    def aid_of(self, patron: str) -> np.ndarray:
+        return self.us_aid if patron == "united_states" else self.eu_aid
+
+    def sanctions_cost_per_year(self, expect_threat: bool = False) -> np.ndarray:
+        p = self.p
+        threat = p["united_states.sanctions_threat_cost_bn_per_year"]
+        weight = self.threat_executed.astype(np.float64)
+        if expect_threat:
+            weight = np.where(self.threat_executed, 1.0, p["united_states.threat_credibility"])
+        return p["sanctions.cost_bn_per_year"] + threat * weight
+
+    def inflows(self, expect_threat: bool = False, expect_pause: bool = False, relief=0.0):
+        """Shells arriving per week for Russia and Ukraine under the current policies."""
+        p = self.p
+        threat_weight = self.threat_executed.astype(np.float64)
+        if expect_threat:
+            threat_weight = np.where(self.threat_executed, 1.0, p["united_states.threat_credibility"])
+        cut = p["sanctions.production_cut"] + p["united_states.sanctions_threat_cut"] * threat_weight
+        cut = np.clip(cut * (1.0 - relief), 0.0, 0.95)
+        # the sourced 2024 output already bears the 2024 cut: scale by (1 - cut) / (1 - cut_2024)
+        ru = p["attrition.russia_shells_per_year"] * (1.0 - cut) / (1.0 - p["sanctions.reference_cut_2024"]) \
+            / war.WEEKS_PER_YEAR
+        us, eu = self.us_aid, self.eu_aid
+        if expect_pause:
+            lost = us * np.minimum(p["united_states.aid_pause_weeks"] / self.horizon_plan, 1.0)
+            us = us - lost
+            eu = eu + p["europe.replacement_share"] * lost
+        ua = (p["attrition.ukraine_own_shells_per_year"] + (us + eu) * p["attrition.shells_per_aid_bn"]) \
+            / war.WEEKS_PER_YEAR
+        return ru, ua
+
+    def line_of(self, terms: Terms) -> np.ndarray:
+        """Territory held by Russia (%) on the offer's line."""
+        if terms.line == "current":
+            return self.war.territory
+        if terms.line == "four_regions":
+            return self.p["lines.four_regions_pct"]
+        if terms.line == "pre_2022":
+            return self.p["lines.pre_2022_pct"]
+        return np.zeros(self.n)
+
+    def strength(self, terms: Terms) -> np.ndarray:
+        """Monitoring x guarantees factor (Fortna: stronger agreements last longer)."""
+        f = np.ones(self.n)
+        if terms.monitoring in MONITORING_KEY:
+            f = f * self.p[MONITORING_KEY[terms.monitoring]]
+        if terms.guarantees in GUARANTEE_KEY:
+            f = f * self.p[GUARANTEE_KEY[terms.guarantees]]
+        return f
+
+    def survival(self, terms: Terms):
+        """(q, A, B): believed weekly survival of a ceasefire on these terms and its sums.
+
+        Depends only on the terms and the drawn parameters, so it is cached per terms.
+        """
+        if terms not in self._survival_cache:
+            q = self.believed_survival(terms)
+            a, b = valuation.survival_sums(self.delta, self.horizon_plan, q)
+            self._survival_cache[terms] = (q, a, b)
+        return self._survival_cache[terms]
+
+    def believed_survival(self, terms: Terms) -> np.ndarray:
+        """Weekly survival probability of a ceasefire on these terms, as actors believe it."""
+        hazard = self.p["ceasefire.breakdown_hazard_belief"] / self.strength(terms)
+        q = 1.0 - hazard
+        if terms.duration_weeks is not None:
+            ext = self.p["ceasefire.extension_belief"] if terms.extension else 0.0
+            q = q * (1.0 - (1.0 - ext) / max(terms.duration_weeks, 1.0))
+        return q
+
+    def violation_cost(self, terms: Terms) -> np.ndarray:
+        """Cost of breaking: base x agreement strength, growing with the ceasefire's age."""
+        years = np.maximum(self.week - self.current_start, 0) / war.WEEKS_PER_YEAR
+        growth = 1.0 + self.p["ceasefire.violation_cost_growth_per_year"] * years
+        return self.p["ceasefire.violation_cost"] * self.strength(terms) * growth
+
+    # -- the week ------------------------------------------------------------------------
+    def step(self) -> None:
+        t = self.week
+        self.diplomacy(t)
+        self.keep_or_break(t)
+        self.fight(t)
+        observe_week(self, t)
+        self.united_states.set_policy()
+        self.europe.set_policy()
+        self.record(t)
+        self.week += 1
+
+    def run(self) -> "CeasefireModel":
+        while self.week < self.horizon:
+            self.step()
+        return self
+
+    def on(self, mask: np.ndarray, decide) -> np.ndarray:
+        """Evaluate ``decide(model_like) -> bool array`` only where ``mask`` holds.
+
+        Small subsets are evaluated on a sliced view (:mod:`sim.engine.subset`); results are bit
+        for bit those of the full model, since every draw is keyed by replication id.
+        """
+        count = int(np.count_nonzero(mask))
+        out = np.zeros(self.n, dtype=bool)
+        if count == 0:
+            return out
+        if count > self.n // 2:
+            return decide(self) & mask
+        idx = self._view_cache.find(mask, count)
+        if idx is None:
+            idx = np.flatnonzero(mask)
+        out[idx] = decide(view(self, idx, self._view_cache))
+        return out & mask
+
+    def diplomacy(self, t: int) -> None:
+        for index, offer in enumerate(self.offers):
+            if not offer.due(t):
+                continue
+            live = ~self.in_ceasefire & ~self.ended
+            if not live.any():
+                return
+            decisions = {}
+            for key in self.actors:
+                accept = self.on(live, lambda m, key=key: m.actors[key].decide(offer, t)[0])
+                decisions[key] = accept
+                newly = live & accept & ~self.accepted[key]
+                self.accept_week[key] = np.where(newly, t, self.accept_week[key])
+                self.accepted[key] |= live & accept
+                self.offered[key] |= live
+            deal = live.copy()
+            for party in offer.parties:
+                deal &= decisions[party]
+            self.united_states.react_to_refusal(offer, live & ~decisions["russia"],
+                                                live & ~decisions["ukraine"])
+            self.start_ceasefire(deal, index, t)
+
+    def start_ceasefire(self, mask: np.ndarray, index: int, t: int) -> None:
+        if not mask.any():
+            return
+        offer = self.offers[index]
+        self.in_ceasefire |= mask
+        self.deal = np.where(mask, index, self.deal)
+        weeks = offer.terms.duration_weeks
+        self.term_end = np.where(mask, np.inf if weeks is None else t + weeks, self.term_end)
+        self.war.territory = np.where(mask, self.line_of(offer.terms), self.war.territory)
+        self.first_start = np.where(mask & (self.first_start < 0), t, self.first_start)
+        self.current_start = np.where(mask, t, self.current_start)
+        self.ceasefires += mask
+
+    def end_ceasefire(self, mask: np.ndarray, reason: int, t: int) -> None:
+        if not mask.any():
+            return
+        self.in_ceasefire &= ~mask
+        self.first_end = np.where(mask & (self.first_end < 0), t, self.first_end)
+        self.last_end_reason = np.where(mask, reason, self.last_end_reason)
+        self.deal = np.where(mask, -1, self.deal)
+        self.term_end = np.where(mask, np.inf, self.term_end)
+
+    def keep_or_break(self, t: int) -> None:
+        if not self.in_ceasefire.any():
+            return
+        for index, offer in enumerate(self.offers):
+            holding = self.in_ceasefire & (self.deal == index)
+            if not holding.any():
+                continue
+            holding = self.extend_or_lapse(offer, holding, t)
+            if offer.terms.scope != "full" or not holding.any():
+                continue
+            ru_breaks = self.on(holding, lambda m: m.russia.breaks_ceasefire(offer, t))
+            ua_breaks = self.on(holding, lambda m: m.ukraine.breaks_ceasefire(offer, t))
+            broken = ru_breaks | ua_breaks
+            self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
+            self.end_ceasefire(broken, END_BROKEN, t)
+
+    def extend_or_lapse(self, offer, holding: np.ndarray, t: int) -> np.ndarray:
+        """At the end of a fixed-term truce every party decides whether to extend it.
+
+        Returns the replications still holding this offer's ceasefire afterwards.
+        """
+        expiring = holding & (self.term_end <= t)
+        if not expiring.any():
+            return holding
+        extend = expiring.copy()
+        for party in offer.parties:
+            extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])
+        weeks = offer.terms.duration_weeks or 0.0
+        self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
+        lapsed = expiring & ~extend
+        self.end_ceasefire(lapsed, END_LAPSED, t)
+        return holding & ~lapsed
+
+    def fight(self, t: int) -> None:
+        full = np.zeros(self.n, dtype=bool)
+        for index, offer in enumerate(self.offers):
+            if offer.terms.scope == "full":
+                full |= self.deal == index
+        resting = self.in_ceasefire & full & ~self.ended
+        fighting = ~self.ended & ~resting
+        self.week_relief = self._relief()   # sanctions relief of the deals in force this week
+        ru_in, ua_in = self.inflows(relief=self.week_relief)
+        flows = war.step(self.war, self.wp, fighting, resting, ru_in, ua_in,
+                         self.rebuild_ru, self.rebuild_ua)
+        self.flows = flows
+        self.flows["resting"] = resting
+        self.flows["fighting"] = fighting
+        ru_down, ua_down = war.collapsed(self.war, self.wp)
+        newly = ~self.ended & (ru_down | ua_down)
+        self.collapse = np.where(newly, np.where(ua_down, 1, 2), self.collapse)
+        self.end_week = np.where(newly, t + 1, self.end_week)
+        self.ended |= newly
+        self.ceasefire_weeks += self.in_ceasefire & ~self.ended
+
+    def _relief(self) -> np.ndarray | float:
+        if not self.in_ceasefire.any():
+            return 0.0
+        relief = np.zeros(self.n)
+        for index, offer in enumerate(self.offers):
+            r = SANCTIONS_RELIEF[offer.terms.sanctions_relief]
+            if r:
+                relief = np.where(self.in_ceasefire & (self.deal == index), r, relief)
+        return relief
+
+    def record(self, t: int) -> None:
+        f = self.flows
+        live = (~self.ended | (self.end_week == t + 1)).astype(np.float64)
+        disc = self.delta ** t * live
+        resting = f["resting"]
+        relief = self.week_relief
+        s = self.war
+        for key, actor in self.actors.items():
+            econ = np.where(resting, actor.econ(self, peace=True, relief=relief), actor.econ(self, peace=False))
+            cost = actor.w_cas * actor.own_casualties(f["ru_casualties"], f["ua_casualties"]) / 10.0 \
+                + actor.w_econ * econ / 10.0 + actor.w_sec * actor.threat(s.ru_force, s.ua_force) / 100.0 / 52.0
+            self.utility[key] += disc * (actor.sign * s.territory / 52.0 - cost)
+        self.aid_spent["united_states"] += self.us_aid / 52.0 * live
+        self.aid_spent["europe"] += self.eu_aid / 52.0 * live
+        if self.record_trajectories:
+            self.territory_path[t + 1] = s.territory
+
+    # -- results ---------------------------------------------------------------------------
+    def outcome_class(self) -> np.ndarray:
+        """Index into :data:`OUTCOME_CLASSES` for every replication."""
+        cls = np.zeros(self.n, dtype=np.int64)
+        cls = np.where(self.ceasefires > 0, np.where(self.last_end_reason == END_LAPSED, 3, 2), cls)
+        cls = np.where(self.in_ceasefire, 1, cls)
+        cls = np.where(self.collapse == 1, 4, cls)
+        cls = np.where(self.collapse == 2, 5, cls)
+        return cls

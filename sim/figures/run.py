@@ -1,0 +1,115 @@
+"""Figures of one run's outcome distributions (PNG; palette and style in :mod:`sim.figures.style`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from sim.engine.model import OUTCOME_CLASSES
+from sim.scenario.offers import ACTORS
+from sim.engine.outcomes import Outcomes
+from sim.output.summary import kaplan_meier, summarize
+from sim.output.labels import LABELS
+from sim.figures.style import ACTOR_COLOURS, CLASS_COLOURS, OKABE_ITO, plt, save_png, style_axes
+
+
+def outcome_bars(summary: dict, title: str, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    probs = summary["outcome_probabilities"]
+    ints = summary["outcome_intervals_95"]
+    x = np.arange(len(OUTCOME_CLASSES))
+    vals = [probs[c] for c in OUTCOME_CLASSES]
+    err = np.array([[probs[c] - ints[c][0], ints[c][1] - probs[c]] for c in OUTCOME_CLASSES]).T
+    ax.bar(x, vals, color=[CLASS_COLOURS[c] for c in OUTCOME_CLASSES], edgecolor="black", linewidth=0.5)
+    ax.errorbar(x, vals, yerr=np.maximum(err, 0), fmt="none", ecolor="black", capsize=4)
+    ax.set_xticks(x, [LABELS[c] for c in OUTCOME_CLASSES], rotation=20, ha="right")
+    ax.set_ylim(0, 1)
+    style_axes(ax, f"{title}: outcome at {summary['horizon_weeks']} weeks (95% intervals)", "", "probability")
+    return save_png(fig, path)
+
+
+def acceptance_bars(summary: dict, title: str, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    acc = summary["acceptance_probability"]
+    ints = summary["acceptance_intervals_95"]
+    actors = [a for a in ACTORS if acc.get(a) is not None]
+    if not actors:
+        ax.text(0.5, 0.5, "no offer was made in this scenario", ha="center", va="center", transform=ax.transAxes)
+    else:
+        x = np.arange(len(actors))
+        vals = [acc[a] for a in actors]
+        err = np.array([[acc[a] - ints[a][0], ints[a][1] - acc[a]] for a in actors]).T
+        ax.bar(x, vals, color=[ACTOR_COLOURS[a] for a in actors], edgecolor="black", linewidth=0.5)
+        ax.errorbar(x, vals, yerr=np.maximum(err, 0), fmt="none", ecolor="black", capsize=4)
+        ax.set_xticks(x, [LABELS[a] for a in actors])
+    ax.set_ylim(0, 1)
+    style_axes(ax, f"{title}: who accepts an offer (95% intervals)", "", "probability of accepting")
+    return save_png(fig, path)
+
+
+def survival_curve(out: Outcomes, title: str, path: Path) -> Path:
+    c = out.columns
+    had = c["ceasefire_start_week"] >= 0
+    fig, ax = plt.subplots(figsize=(7, 4))
+    if had.any():
+        t, s = kaplan_meier(c["ceasefire_duration_weeks"][had], c["ceasefire_censored"][had])
+        t = np.append(t, out.horizon_weeks)
+        s = np.append(s, s[-1])
+        ax.step(t, s, where="post", color="#0072B2", linewidth=2,
+                label=f"{int(had.sum())} ceasefires ({int(c['ceasefire_censored'][had].sum())} still holding)")
+        ax.legend(loc="lower left")
+    else:
+        ax.text(0.5, 0.5, "no ceasefire was agreed in any replication", ha="center", va="center",
+                transform=ax.transAxes)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, out.horizon_weeks)
+    style_axes(ax, f"{title}: how long ceasefires last (Kaplan-Meier)", "weeks since the ceasefire began",
+           "share still holding")
+    return save_png(fig, path)
+
+
+def territory_fan(out: Outcomes, title: str, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    paths = out.territory_path
+    weeks = np.arange(paths.shape[0])
+    qs = np.quantile(paths, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
+    ax.fill_between(weeks, qs[0], qs[4], color="#D55E00", alpha=0.2, label="90% of replications")
+    ax.fill_between(weeks, qs[1], qs[3], color="#D55E00", alpha=0.4, label="50% of replications")
+    ax.plot(weeks, qs[2], color="#D55E00", linewidth=2, label="median")
+    ax.legend(loc="upper left")
+    style_axes(ax, f"{title}: territory held by Russia", "weeks from the start of the scenario",
+           "% of Ukraine's territory")
+    return save_png(fig, path)
+
+
+def casualties_and_cost(out: Outcomes, title: str, path: Path) -> Path:
+    c = out.columns
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    panels = [
+        (c["casualties_russia_k"], "Russian casualties", "thousand killed and wounded", ACTOR_COLOURS["russia"]),
+        (c["casualties_ukraine_k"], "Ukrainian casualties", "thousand killed and wounded", ACTOR_COLOURS["ukraine"]),
+        (c["aid_us_bn"] + c["aid_europe_bn"], "Western military aid", "EUR billion", ACTOR_COLOURS["europe"]),
+    ]
+    for ax, (x, name, unit, colour) in zip(axes, panels):
+        ax.hist(x, bins=40, color=colour, alpha=0.85, edgecolor="white")
+        ax.axvline(np.median(x), color="black", linestyle="--", linewidth=1, label=f"median {np.median(x):,.0f}")
+        ax.legend(loc="upper right", fontsize=8)
+        style_axes(ax, name, unit, "replications")
+    fig.suptitle(f"{title}: casualties and cost over {out.horizon_weeks} weeks", fontsize=12)
+    return save_png(fig, path)
+
+
+def all_figures(out: Outcomes, summary: dict | None, title: str, folder: Path) -> list[Path]:
+    """Write every figure of a run into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = summary or summarize(out)
+    figs = [
+        outcome_bars(summary, title, folder / "outcomes.png"),
+        acceptance_bars(summary, title, folder / "acceptance.png"),
+        survival_curve(out, title, folder / "ceasefire_survival.png"),
+        casualties_and_cost(out, title, folder / "casualties_cost.png"),
+    ]
+    if out.territory_path is not None:
+        figs.append(territory_fan(out, title, folder / "territory_fan.png"))
+    return figs

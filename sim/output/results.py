@@ -1,0 +1,317 @@
+"""Results folders, written atomically: a complete folder or none.
+
+Every file of a run is written into a hidden temporary folder next to the target, which is
+renamed into place at the end (``os.replace`` of a directory is atomic on POSIX). A crash
+or Ctrl-C leaves at most a ``.tmp-*`` folder, never a half-written ``results/<name>/``. An
+existing folder is replaced only with ``force=True``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from sim import __version__
+from sim.scenario.errors import RunExistsError
+from sim.engine.outcomes import Outcomes
+
+
+def format_value(v: Any) -> str:
+    """Deterministic text for a CSV cell."""
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return format(float(v), ".10g")
+    return str(v)
+
+
+def outcomes_csv(out: Outcomes, header: bool = True) -> bytes:
+    """The outcomes table as CSV bytes (one row per replication).
+
+    ``header=False`` gives the rows only: the CSV of a run is the header plus the rows of
+    its chunks in order, byte for byte the same as the CSV of the joined table.
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    names = list(out.columns)
+    if header:
+        writer.writerow(names)
+    cols = [out.columns[k] for k in names]
+    for row in zip(*cols):
+        writer.writerow([format_value(v) for v in row])
+    return buf.getvalue().encode("utf-8")
+
+
+#: Rows per Parquet row group. Fixed, so the file's bytes never depend on the chunk size.
+PARQUET_ROW_GROUP = 65_536
+
+
+def _arrow_table(out: Outcomes):
+    import pyarrow as pa
+
+    return pa.table({k: pa.array(v.tolist()) if v.dtype == object else pa.array(v)
+                     for k, v in out.columns.items()})
+
+
+class OutcomesWriter:
+    """Stream a run's outcomes, chunk by chunk, to ``outcomes.csv`` (and ``.parquet``).
+
+    Memory is one chunk plus at most one Parquet row group, whatever the number of
+    replications. The bytes are the same for every chunking: CSV rows are appended in
+    replication order, and Parquet row groups always hold :data:`PARQUET_ROW_GROUP` rows.
+    """
+
+    def __init__(self, folder: Path, parquet: bool = True):
+        self.folder = Path(folder)
+        self.csv = open(self.folder / "outcomes.csv", "wb")
+        self.header = True
+        self.pq_writer = None
+        self.pending: list = []
+        self.pending_rows = 0
+        self.parquet = False
+        if parquet:
+            try:
+                import pyarrow  # noqa: F401
+                import pyarrow.parquet  # noqa: F401
+                self.parquet = True
+            except ImportError:
+                self.parquet = False
+
+    def add(self, out: Outcomes) -> None:
+        self.csv.write(outcomes_csv(out, header=self.header))
+        self.header = False
+        if not self.parquet:
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = _arrow_table(out)
+        if self.pq_writer is None:
+            self.pq_writer = pq.ParquetWriter(self.folder / "outcomes.parquet", table.schema, compression="zstd")
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        while self.pending_rows >= PARQUET_ROW_GROUP:
+            joined = pa.concat_tables(self.pending)
+            self.pq_writer.write_table(joined.slice(0, PARQUET_ROW_GROUP))
+            rest = joined.slice(PARQUET_ROW_GROUP)
+            self.pending, self.pending_rows = [rest], rest.num_rows
+
+    def close(self) -> bool:
+        """Flush and close; return whether ``outcomes.parquet`` was written."""
+        import_ok = self.parquet and self.pq_writer is not None
+        if import_ok:
+            import pyarrow as pa
+
+            if self.pending_rows:
+                self.pq_writer.write_table(pa.concat_tables(self.pending))
+            self.pq_writer.close()
+        self.pending = []
+        self.csv.close()
+        return import_ok
+
+    def abort(self) -> None:
+        """Close the files without finishing them (the staged folder is discarded)."""
+        try:
+            if self.pq_writer is not None:
+                self.pq_writer.close()
+        finally:
+            self.csv.close()
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(2**20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_parquet(out: Outcomes, path: Path) -> bool:
+    """Write ``outcomes.parquet`` if pyarrow is installed; return whether it was written."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return False
+    pq.write_table(_arrow_table(out), path, compression="zstd", row_group_size=PARQUET_ROW_GROUP)
+    return True
+
+
+def json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a single file atomically (temp file in the same folder + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def check_target(target: Path, force: bool) -> None:
+    """Refuse an existing results folder unless ``force``."""
+    if target.is_symlink():
+        raise RunExistsError(f"{target} is a symbolic link; refusing to write through it")
+    if target.exists() and not force:
+        raise RunExistsError(f"{target} already exists; pass --force to replace it, or --out DIR for another folder")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def clean_stale(target: Path) -> list[Path]:
+    """Remove ``.<name>.tmp-<pid>-*`` / ``.old-<pid>-*`` folders left by runs that were killed.
+
+    Only folders of this target whose process is gone are removed (a live run's staging
+    folder is left alone); symbolic links are never followed. Returns what was removed.
+    """
+    removed = []
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(tmp|old)-(\d+)-")
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if not m or entry.is_symlink() or not entry.is_dir() or _pid_alive(int(m.group(2))):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+@contextmanager
+def staged_folder(target: Path, force: bool) -> Iterator[Path]:
+    """Yield a temporary folder; on success it replaces ``target`` in one rename.
+
+    The staging folder ``.<name>.tmp-<pid>-*`` sits next to the target (same file system,
+    so the rename is atomic). On any exception, Ctrl-C included, it is removed. An existing
+    target (``force``) is swapped with the new folder in one atomic exchange where the OS
+    offers it (Linux), so a kill at any moment leaves the old or the new folder, complete.
+    """
+    target = Path(target)
+    check_target(target, force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(target)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
+    try:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a results folder is an ordinary folder
+        yield tmp
+        for f in tmp.rglob("*"):
+            if f.is_file():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+        for d in [tmp, *(d for d in tmp.rglob("*") if d.is_dir())]:
+            _fsync_dir(d)
+        if target.exists() or target.is_symlink():
+            check_target(target, force)
+            if _exchange(tmp, target):  # tmp now holds the old folder (or file)
+                if tmp.is_dir() and not tmp.is_symlink():
+                    shutil.rmtree(tmp, ignore_errors=True)
+                else:
+                    tmp.unlink()
+            else:
+                trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent))
+                os.replace(target, trash / "old")
+                os.replace(tmp, target)
+                shutil.rmtree(trash, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def manifest(scenario, out: Outcomes, timings: dict[str, float], extra: dict | None = None) -> dict:
+    """What is needed to re-run: version, seed, scenario hash, platform, timings."""
+    import mesa
+
+    data = {
+        "package": "ceasefire-sim",
+        "version": __version__,
+        "scenario": scenario.name,
+        "scenario_file": scenario.source_file,
+        "scenario_sha256": scenario.hash(),
+        "seed": out.seed,
+        "replications": out.n,
+        "horizon_weeks": out.horizon_weeks,
+        "created_unix": round(time.time(), 3),
+        "timings_s": {k: round(v, 4) for k, v in timings.items()},
+        "platform": {
+            "python": sys.version.split()[0],
+            "implementation": platform.python_implementation(),
+            "machine": platform.machine(),
+            "system": platform.system(),
+            "numpy": np.__version__,
+            "mesa": mesa.__version__,
+        },
+        "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)),
+    }
+    if extra:
+        data.update(extra)
+    return data

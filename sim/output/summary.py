@@ -1,0 +1,127 @@
+"""Summary statistics of a run's outcomes with 95% intervals.
+
+* Probabilities get Wilson score intervals (Wilson 1927), which stay inside [0, 1] and behave
+  at 0 and 1 where the normal approximation does not.
+* Ceasefire durations are right-censored at the horizon (a ceasefire still holding has not
+  ended); the survival curve and the median duration use the Kaplan-Meier estimator
+  (Kaplan & Meier 1958).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.engine.model import OUTCOME_CLASSES
+from sim.engine.outcomes import Outcomes
+from sim.scenario.offers import ACTORS
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+Z95 = 1.959963984540054
+
+
+# -- statistics -----------------------------------------------------------------------------
+def wilson(successes: int, n: int) -> tuple[float, float, float]:
+    """Proportion and its 95% Wilson score interval."""
+    if n == 0:
+        return (float("nan"), float("nan"), float("nan"))
+    p = successes / n
+    denom = 1.0 + Z95**2 / n
+    centre = (p + Z95**2 / (2 * n)) / denom
+    half = Z95 * np.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
+    lo = 0.0 if successes == 0 else max(0.0, centre - half)
+    hi = 1.0 if successes == n else min(1.0, centre + half)
+    return (p, lo, hi)
+
+
+def kaplan_meier(durations: np.ndarray, censored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan-Meier survival: times (weeks) and S(t) just after each time.
+
+    Returns arrays starting at (0, 1.0).
+    """
+    d = np.asarray(durations, dtype=np.float64)
+    c = np.asarray(censored, dtype=bool)
+    if d.size == 0:
+        return np.array([0.0]), np.array([1.0])
+    times = np.unique(d[~c])
+    surv = [1.0]
+    s = 1.0
+    for t in times:
+        at_risk = np.count_nonzero(d >= t)
+        events = np.count_nonzero((d == t) & ~c)
+        if at_risk:
+            s *= 1.0 - events / at_risk
+        surv.append(s)
+    return np.concatenate([[0.0], times]), np.asarray(surv)
+
+
+def km_quantile(times: np.ndarray, surv: np.ndarray, q: float) -> float | None:
+    """Smallest time where S(t) <= 1 - q; None if the curve never gets there (censored)."""
+    idx = np.nonzero(surv <= 1.0 - q + 1e-12)[0]
+    return float(times[idx[0]]) if idx.size else None
+
+
+def _quantiles(x: np.ndarray) -> dict[str, float]:
+    if x.size == 0:
+        return {}
+    qs = np.quantile(x.astype(np.float64), QUANTILES)
+    return {f"q{int(q * 100):02d}": _r(v) for q, v in zip(QUANTILES, qs)} | {"mean": _r(float(np.mean(x)))}
+
+
+def _r(x: float) -> float:
+    """Round for readable, stable JSON (6 significant digits)."""
+    return float(f"{x:.6g}")
+
+
+def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
+    """The summary of a run (what ``summary.json`` holds)."""
+    c = out.columns
+    n = out.n
+    probs, intervals = {}, {}
+    for cls in OUTCOME_CLASSES:
+        p, lo, hi = wilson(int(np.count_nonzero(c["outcome"] == cls)), n)
+        probs[cls], intervals[cls] = _r(p), [_r(lo), _r(hi)]
+    acceptance, acc_int, offered = {}, {}, {}
+    for a in ACTORS:
+        m = c[f"offered_{a}"]
+        k = int(np.count_nonzero(m))
+        offered[a] = k
+        if k:
+            p, lo, hi = wilson(int(np.count_nonzero(c[f"accepted_{a}"] & m)), k)
+            acceptance[a], acc_int[a] = _r(p), [_r(lo), _r(hi)]
+        else:
+            acceptance[a], acc_int[a] = None, None
+    had = c["ceasefire_start_week"] >= 0
+    p_cf, lo_cf, hi_cf = wilson(int(np.count_nonzero(had)), n)
+    times, surv = kaplan_meier(c["ceasefire_duration_weeks"][had], c["ceasefire_censored"][had])
+    broken = had & ~c["ceasefire_censored"]
+    duration = {
+        "agreed_probability": _r(p_cf),
+        "agreed_interval": [_r(lo_cf), _r(hi_cf)],
+        "agreed_replications": int(np.count_nonzero(had)),
+        "ended_share": _r(float(np.count_nonzero(broken)) / max(1, int(np.count_nonzero(had)))) if had.any() else None,
+        "median_weeks_km": (lambda v: None if v is None else _r(v))(km_quantile(times, surv, 0.5)) if had.any() else None,
+        "quantiles_km": {f"q{int(q * 100):02d}": km_quantile(times, surv, q) for q in (0.25, 0.5, 0.75)}
+        if had.any() else {},
+        "censored_at_weeks": out.horizon_weeks,
+    }
+    return {
+        "scenario": scenario_name,
+        "replications": n,
+        "seed": out.seed,
+        "horizon_weeks": out.horizon_weeks,
+        "outcome_probabilities": probs,
+        "outcome_intervals_95": intervals,
+        "acceptance_probability": acceptance,
+        "acceptance_intervals_95": acc_int,
+        "offered_replications": offered,
+        "ceasefire_duration": duration,
+        "territory_end_pct": _quantiles(c["territory_end_pct"]),
+        "territory_change_pp": _quantiles(c["territory_change_pp"]),
+        "casualties_russia_k": _quantiles(c["casualties_russia_k"]),
+        "casualties_ukraine_k": _quantiles(c["casualties_ukraine_k"]),
+        "aid_us_bn": _quantiles(c["aid_us_bn"]),
+        "aid_europe_bn": _quantiles(c["aid_europe_bn"]),
+        "utility_mean": {a: _r(float(np.mean(c[f"utility_{a}"]))) for a in ACTORS},
+    }

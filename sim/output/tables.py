@@ -1,0 +1,47 @@
+"""Plain-text tables for the terminal."""
+
+from __future__ import annotations
+
+from sim.engine.model import OUTCOME_CLASSES
+from sim.scenario.offers import ACTORS
+from sim.output.labels import LABELS
+
+
+def _pct(x) -> str:
+    return "   n/a" if x is None else f"{100 * x:5.1f}%"
+
+
+def format_summary(summary: dict, title: str = "") -> str:
+    """The summary of a run as a table a student can read."""
+    lines = []
+    head = title or summary.get("scenario", "")
+    lines.append(f"{head}: {summary['replications']:,} replications, {summary['horizon_weeks']} weeks, seed {summary['seed']}")
+    lines.append("")
+    lines.append(f"{'outcome at the horizon':<26}{'probability':>12}   95% interval")
+    for c in OUTCOME_CLASSES:
+        p = summary["outcome_probabilities"][c]
+        lo, hi = summary["outcome_intervals_95"][c]
+        lines.append(f"{LABELS[c]:<26}{_pct(p):>12}   {_pct(lo)} - {_pct(hi)}")
+    lines.append("")
+    lines.append(f"{'accepts an offer':<26}{'probability':>12}   95% interval")
+    for a in ACTORS:
+        p = summary["acceptance_probability"][a]
+        iv = summary["acceptance_intervals_95"][a]
+        rng = f"{_pct(iv[0])} - {_pct(iv[1])}" if iv else "(no offer made)"
+        lines.append(f"{LABELS[a]:<26}{_pct(p):>12}   {rng}")
+    d = summary["ceasefire_duration"]
+    lines.append("")
+    med = d["median_weeks_km"]
+    med_s = "no ceasefire" if d["agreed_replications"] == 0 else (
+        f"{med:.0f} weeks" if med is not None else f"> {d['censored_at_weeks']} weeks (most still holding)")
+    lines.append(f"ceasefire agreed in {_pct(d['agreed_probability']).strip()} of replications; median duration {med_s}")
+    lines.append("")
+    lines.append(f"{'quantiles':<34}{'5%':>9}{'25%':>9}{'50%':>9}{'75%':>9}{'95%':>9}")
+    rows = [("territory held by Russia, %", "territory_end_pct"),
+            ("change in territory, pp", "territory_change_pp"),
+            ("Russian casualties, thousand", "casualties_russia_k"),
+            ("Ukrainian casualties, thousand", "casualties_ukraine_k")]
+    for label, key in rows:
+        q = summary[key]
+        lines.append(f"{label:<34}" + "".join(f"{q[k]:>9.1f}" for k in ("q05", "q25", "q50", "q75", "q95")))
+    return "\n".join(lines)

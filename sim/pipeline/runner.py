@@ -1,0 +1,135 @@
+"""``run``: one scenario -> one results folder (resolved scenario, manifest, tables, figures).
+
+The folder is staged and renamed into place (:mod:`sim.output.results`), so it is either complete
+or absent. Same scenario + seed + version -> same bytes in ``outcomes.csv`` and
+``summary.json``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from sim.figures import run as plots
+from sim.output import resources, results
+from sim.engine.simulate import iter_chunks, resolve_run
+from sim.engine.outcomes import Outcomes
+from sim.output.summary import summarize
+from sim.scenario.schema import Scenario, load_scenario
+
+
+@dataclass
+class RunResult:
+    folder: Path
+    scenario: Scenario
+    outcomes: Outcomes
+    summary: dict
+    timings: dict
+
+
+class _Keeper:
+    """The outcome columns (and trajectories) a run keeps in memory, filled chunk by chunk.
+
+    Arrays are allocated once for all R replications, so joining chunks never doubles the
+    memory. ``keep_all=False`` keeps only :data:`sim.output.resources.SUMMARY_COLUMNS`.
+    """
+
+    def __init__(self, total: int, horizon: int, keep_all: bool, trajectories: bool):
+        self.total, self.horizon, self.keep_all = total, horizon, keep_all
+        self.columns: dict[str, np.ndarray] | None = None
+        self.paths = np.empty((horizon + 1, total), dtype=np.float32) if trajectories else None
+        self.filled = 0
+
+    def add(self, part: Outcomes) -> None:
+        if self.columns is None:
+            names = [k for k in part.columns if self.keep_all or k in resources.SUMMARY_COLUMNS]
+            self.columns = {k: np.empty(self.total, dtype=part.columns[k].dtype) for k in names}
+        lo, hi = self.filled, self.filled + part.n
+        for k, col in self.columns.items():
+            col[lo:hi] = part.columns[k]
+        if self.paths is not None:
+            self.paths[:, lo:hi] = part.territory_path
+        self.filled = hi
+
+    def outcomes(self, seed: int) -> Outcomes:
+        assert self.columns is not None and self.filled == self.total
+        return Outcomes(self.columns, self.horizon, seed, self.paths,
+                        extra={"all_columns": self.keep_all})
+
+
+def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = None,
+                 results_root: str | Path = "results", force: bool = False,
+                 replications: int | None = None, seed: int | None = None,
+                 horizon_weeks: int | None = None, figures: bool = True,
+                 progress: Callable[[int], None] | None = None,
+                 extra_files: Callable[[Path, "RunResult"], None] | None = None,
+                 max_memory: int | None = None, chunk_size: int | None = None,
+                 trajectories: bool = True) -> RunResult:
+    """Run a scenario and write ``results/<name>/`` (or ``out``).
+
+    ``extra_files(folder, result)`` may add files (e.g. an HTML report) before the folder
+    is moved into place.
+
+    The run is planned within ``max_memory`` bytes (default: half the physical memory,
+    :mod:`sim.output.resources`; a run that cannot fit raises InputError before anything starts)
+    and simulated chunk by chunk; each chunk is appended to ``outcomes.csv``/``.parquet``
+    as soon as it is done, so the files are the same bytes whatever the chunking. Runs of
+    up to :data:`sim.output.resources.KEEP_ALL_MAX` replications keep every outcome column in
+    ``result.outcomes``; larger ones keep the columns the summary and figures read.
+    Weekly trajectories are recorded only when ``trajectories`` and something uses them
+    (figures or ``extra_files``).
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    scenario = resolve_run(scenario, replications, seed, horizon_weeks)
+    target = Path(out) if out is not None else Path(results_root) / scenario.name
+    results.check_target(target, force)
+    record = bool(trajectories and (figures or extra_files is not None))
+    plan = resources.plan(scenario, max_memory=max_memory, chunk_size=chunk_size, trajectories=record)
+    timings = {"simulate": 0.0, "write_tables": 0.0}
+    t0 = time.perf_counter()
+    with results.staged_folder(target, force) as tmp:
+        (tmp / "scenario.yaml").write_text(scenario.to_yaml(), encoding="utf-8")
+        keeper = _Keeper(scenario.replications, scenario.horizon_weeks, plan.keep_all_columns, record)
+        writer = results.OutcomesWriter(tmp)
+        try:
+            chunks = iter_chunks(scenario, chunk_size=plan.chunk_size, record_trajectories=record,
+                                 progress=progress)
+            while True:
+                t1 = time.perf_counter()
+                part = next(chunks, None)
+                timings["simulate"] += time.perf_counter() - t1
+                if part is None:
+                    break
+                t1 = time.perf_counter()
+                writer.add(part)
+                keeper.add(part)
+                del part
+                timings["write_tables"] += time.perf_counter() - t1
+            parquet = writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+        outcomes = keeper.outcomes(scenario.seed)
+        summary = summarize(outcomes, scenario.name)
+        (tmp / "summary.json").write_bytes(results.json_bytes(summary))
+        result = RunResult(target, scenario, outcomes, summary, timings)
+        if figures:
+            t2 = time.perf_counter()
+            plots.all_figures(outcomes, summary, scenario.title, tmp / "figures")
+            timings["figures"] = time.perf_counter() - t2
+        if extra_files is not None:
+            extra_files(tmp, result)
+        timings["total"] = time.perf_counter() - t0
+        files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+        hashes = {f: results.sha256_file(tmp / f) for f in files}
+        (tmp / "manifest.json").write_bytes(results.json_bytes(results.manifest(scenario, outcomes, timings, {
+            "parquet": parquet, "files": files + ["manifest.json"], "sha256": hashes,
+            "chunk_size": plan.chunk_size, "trajectories": record,
+            "memory_estimate_bytes": plan.total,
+        })))
+    return result

@@ -1,0 +1,94 @@
+"""The run command end to end: files, refusal to overwrite, determinism, explain."""
+
+import json
+
+import numpy as np
+
+from sim.engine.model import OUTCOME_CLASSES
+
+
+def test_run_writes_every_result(tmp_path, cli, root):
+    out = tmp_path / "freeze"
+    code, stdout, err = cli("run", root / "scenarios" / "freeze.yaml", "--replications", 300,
+                            "--seed", 3, "--out", out)
+    assert code == 0, err
+    for f in ("scenario.yaml", "manifest.json", "outcomes.csv", "outcomes.parquet", "summary.json",
+              "figures/outcomes.png", "figures/ceasefire_survival.png", "figures/territory_fan.png",
+              "figures/casualties_cost.png", "figures/acceptance.png"):
+        assert (out / f).is_file() and (out / f).stat().st_size > 0, f
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["replications"] == 300 and summary["seed"] == 3
+    assert set(summary["outcome_probabilities"]) == set(OUTCOME_CLASSES)
+    assert abs(sum(summary["outcome_probabilities"].values()) - 1) < 1e-5   # 6 values rounded to 6 digits
+    assert set(summary["acceptance_probability"]) == {"russia", "ukraine", "united_states", "europe"}
+    for key in ("ceasefire_duration", "territory_end_pct", "casualties_russia_k", "casualties_ukraine_k"):
+        assert key in summary
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 3 and manifest["replications"] == 300 and len(manifest["scenario_sha256"]) == 64
+    lines = (out / "outcomes.csv").read_text().splitlines()
+    assert len(lines) == 301
+    assert "outcome at the horizon" in stdout and "95% interval" in stdout
+    # parquet holds the same table
+    import pandas as pd
+
+    df = pd.read_parquet(out / "outcomes.parquet")
+    assert len(df) == 300 and list(df.columns) == lines[0].split(",")
+    assert np.allclose(df["territory_end_pct"].to_numpy(), [float(r.split(",")[lines[0].split(",").index("territory_end_pct")]) for r in lines[1:]])
+
+
+def test_second_run_refuses_without_force(tmp_path, cli, root):
+    args = ("run", root / "scenarios" / "refusal.yaml", "-n", 50, "--out", tmp_path / "r", "--no-figures")
+    assert cli(*args)[0] == 0
+    before = (tmp_path / "r" / "outcomes.csv").read_bytes()
+    code, _, err = cli(*args[:2], "-n", 60, "--out", tmp_path / "r", "--no-figures")
+    assert code == 2 and "--force" in err
+    assert (tmp_path / "r" / "outcomes.csv").read_bytes() == before
+    code, _, _ = cli(*args[:2], "-n", 60, "--out", tmp_path / "r", "--no-figures", "--force")
+    assert code == 0
+    assert len((tmp_path / "r" / "outcomes.csv").read_text().splitlines()) == 61
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary folders left"
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path, cli, root):
+    f = root / "scenarios" / "truce_30day.yaml"
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        assert cli("run", f, "-n", 200, "--seed", seed, "--out", tmp_path / name, "--no-figures")[0] == 0
+    for file in ("outcomes.csv", "summary.json"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+        assert (tmp_path / "a" / file).read_bytes() != (tmp_path / "c" / file).read_bytes()
+
+
+def test_resolved_scenario_reruns_to_same_bytes(tmp_path, cli, root):
+    assert cli("run", root / "scenarios" / "freeze.yaml", "-n", 150, "--out", tmp_path / "a", "--no-figures")[0] == 0
+    assert cli("run", tmp_path / "a" / "scenario.yaml", "--out", tmp_path / "b", "--no-figures")[0] == 0
+    for file in ("outcomes.csv", "summary.json"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+
+
+def test_options_are_validated(cli, root, tmp_path):
+    f = root / "scenarios" / "freeze.yaml"
+    for bad in (("--replications", "0"), ("--replications", "x"), ("--seed", "-1"), ("--horizon-weeks", "5000")):
+        code, _, err = cli("run", f, *bad, "--out", tmp_path / "x")
+        assert code == 2 and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_explain_actor_and_parameters(cli):
+    code, out, _ = cli("explain", "russia")
+    assert code == 0 and "Red lines" in out and "001_3af3d05dba52c1d7.txt" in out and "foreign_troops" in out
+    code, out, _ = cli("explain", "ukraine")
+    assert "will never accept Russia controlling any part of Ukraine" in out
+    code, out, _ = cli("explain", "us")
+    assert code == 0 and "would not speak about a ceasefire without Ukraine" in out
+    code, out, _ = cli("explain", "--parameters")
+    assert code == 0 and "attrition.exchange_ratio" in out and "CSIS" in out
+    code, _, err = cli("explain", "china")
+    assert code == 2
+
+
+def test_python_m_sim_works(root):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "sim", "--version"], capture_output=True, text=True, cwd=root)
+    assert r.returncode == 0 and "ceasefire-sim" in r.stdout

@@ -1,0 +1,138 @@
+"""Crash safety: a run killed at any moment leaves a complete results folder or none.
+
+Backs the guarantees of docs/reliability.md "Crash safety": SIGKILL at random moments,
+Ctrl-C (SIGINT -> exit 130, a message, nothing left behind), stale staging folders,
+``--force`` replacing a folder atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fuzz_support import check_results
+from sim.output import results
+from sim.scenario.errors import RunExistsError
+from sim.pipeline.runner import run_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+FREEZE = ROOT / "scenarios" / "freeze.yaml"
+
+
+def _start(out: Path, *extra: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "sim", "run", str(FREEZE), "--out", str(out), *extra],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=out.parent)
+
+
+def _leftovers(parent: Path, name: str) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{name}."))
+
+
+def test_sigkill_at_random_moments_leaves_complete_folder_or_none(tmp_path):
+    rng = random.Random(20240524)  # fixed delays: reproducible in CI
+    delays = [rng.uniform(0.3, 4.0) for _ in range(5)] + [30.0]  # the last one finishes
+    outcomes = []
+    for i, delay in enumerate(delays):
+        out = tmp_path / f"run{i}"
+        proc = _start(out, "--replications", "3000")
+        try:
+            proc.wait(timeout=delay)
+            finished = True
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            finished = False
+        if out.exists():
+            check_results(out)  # complete: every file of the manifest, hashes right
+            outcomes.append("complete")
+        else:
+            outcomes.append("none")
+        assert finished or proc.returncode == -signal.SIGKILL
+    assert outcomes[-1] == "complete"
+    # a new run into a killed run's target removes the dead run's staging folder
+    killed = [i for i, o in enumerate(outcomes) if o == "none"]
+    for i in killed:
+        out = tmp_path / f"run{i}"
+        run_scenario(FREEZE, out=out, replications=20, horizon_weeks=4, figures=False)
+        assert _leftovers(tmp_path, out.name) == []
+        check_results(out)
+
+
+@pytest.mark.parametrize("sig, code, words", [(signal.SIGINT, 130, b"interrupted"),
+                                               (signal.SIGTERM, 143, b"terminated")])
+def test_ctrl_c_and_sigterm_stop_cleanly_and_leave_nothing(tmp_path, sig, code, words):
+    out = tmp_path / "interrupted"
+    proc = _start(out, "--replications", "20000", "--chunk-size", "2000")
+    deadline = time.monotonic() + 60
+    while not _leftovers(tmp_path, out.name):  # wait until the run is staging its folder
+        assert proc.poll() is None and time.monotonic() < deadline, "run ended before it could be interrupted"
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert words in err and b"Traceback" not in err
+    assert not out.exists()
+    assert _leftovers(tmp_path, out.name) == []
+
+
+def test_failure_inside_the_run_removes_the_staging_folder(tmp_path):
+    def boom(folder, result):
+        assert (folder / "outcomes.csv").is_file()
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        run_scenario(FREEZE, out=tmp_path / "x", replications=20, horizon_weeks=4, figures=False, extra_files=boom)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_force_replaces_atomically_and_a_failed_replacement_keeps_the_old_folder(tmp_path):
+    out = tmp_path / "r"
+    first = run_scenario(FREEZE, out=out, replications=20, horizon_weeks=4, figures=False, seed=1)
+    old = (out / "outcomes.csv").read_bytes()
+    with pytest.raises(RunExistsError):
+        run_scenario(FREEZE, out=out, replications=20, horizon_weeks=4, figures=False, seed=2)
+
+    def boom(folder, result):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_scenario(FREEZE, out=out, replications=20, horizon_weeks=4, figures=False, seed=2, force=True,
+                     extra_files=boom)
+    assert (out / "outcomes.csv").read_bytes() == old
+    run_scenario(FREEZE, out=out, replications=20, horizon_weeks=4, figures=False, seed=2, force=True)
+    assert (out / "outcomes.csv").read_bytes() != old
+    check_results(out)
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2 != first.summary["seed"]
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
+
+
+def test_stale_staging_folders_of_dead_processes_are_removed_live_ones_kept(tmp_path):
+    target = tmp_path / "run"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".run.tmp-{dead.pid}-abc"
+    live = tmp_path / f".run.tmp-{os.getpid()}-def"
+    other = tmp_path / f".other.tmp-{dead.pid}-ghi"
+    for d in (stale, live, other):
+        d.mkdir()
+        (d / "outcomes.csv").write_text("partial")
+    removed = results.clean_stale(target)
+    assert removed == [stale]
+    assert live.exists() and other.exists()
+
+
+def test_results_folder_has_ordinary_permissions(tmp_path):
+    r = run_scenario(FREEZE, out=tmp_path / "perm", replications=20, horizon_weeks=4, figures=False)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert r.folder.stat().st_mode & 0o777 == 0o777 & ~umask
