@@ -116,3 +116,19 @@ def test_veto_columns_are_reproducible_bytes_for_any_chunking(tmp_path):
     header = (runs[0].folder / "outcomes.csv").read_text().splitlines()[0].split(",")
     assert {f"vetoed_by_{a}" for a in ("russia", "ukraine", "united_states", "europe")} <= set(header)
     assert b'"oversight": 1.0' in (runs[0].folder / "summary.json").read_bytes()
+
+
+def test_report_says_which_red_line_vetoed_and_in_what_share(no_monitoring, shipped_freeze):
+    from sim.pipeline.report import ReportRun, render_report
+    from sim.figures.compare import Figure
+
+    fig = [Figure("x.png", "x", b"\x89PNG\r\n\x1a\n")]
+    (s, out, sm), (s0, out0, sm0) = no_monitoring, shipped_freeze
+    h = render_report([ReportRun(s, out, sm)], figures=fig)
+    why = h[h.index('<section class="why">'):h.index("</section>", h.index('<section class="why">'))]
+    assert "vetoed by oversight 100.0%" in why
+    assert f"accepted {100 * sm['decisions']['russia']['accepted']:.1f}%" in why
+    assert "vetoes freeze in 100.0% of the replications it was put to" in h
+    h0 = render_report([ReportRun(s0, out0, sm0)], figures=fig)
+    why0 = h0[h0.index('<section class="why">'):h0.index("</section>", h0.index('<section class="why">'))]
+    assert "vetoed by" not in why0 and "on, not crossed" in h0
