@@ -40,6 +40,7 @@ from sim.output.summary import summarize
 from sim.output.tables import why_rows
 from sim.figures.compare import Figure, comparison_figures, scenario_colour
 from sim.scenario.schema import Scenario
+from sim.scenario.sources import cite
 
 
 @dataclass
@@ -260,7 +261,7 @@ def red_lines_section(runs: list[ReportRun], labels: list[str], summaries: list[
                 cells += (f'<td class="veto">vetoes {e(", ".join(hit))}{e(crossed)}</td>' if hit
                           else '<td class="on">on, not crossed</td>')
             desc = info.get("description") or name
-            source = info.get("source", "")
+            source = cite(info.get("source", ""))
             body += (f'<tr><th scope="row">{e(desc)}<div class="source">{e(source)}</div></th>{cells}</tr>')
         parts.append(f'<div class="actor" style="border-left-color:{ACTOR_COLOURS[a]}"><h3>{e(LABELS[a])}</h3>'
                      f'<table class="rl"><thead><tr><th>red line (source)</th>{head}</tr></thead>'

@@ -79,6 +79,7 @@ def test_a_missing_quotation_is_reported(tmp_path):
 
 def test_explain_parameters_lists_every_parameter_preference_and_red_line():
     from sim.scenario.docgen import explain_parameters
+    from sim.scenario.sources import cite
 
     text = explain_parameters()
     for e in provenance.entries():
@@ -88,4 +89,5 @@ def test_explain_parameters_lists_every_parameter_preference_and_red_line():
         elif file.startswith("profiles/"):
             actor = file[len("profiles/"):-len(".yaml")]
             assert f"actors.{actor}.{key}" in text, e.where
-        assert e.source in text or not file.startswith(("parameters", "profiles")), e.where
+        assert cite(e.source) in text or not file.startswith(("parameters", "profiles")), e.where
+    assert ".txt" not in text and "REFERENCES.md" not in text    # documents by label, never a file
