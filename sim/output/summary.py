@@ -74,16 +74,20 @@ def _r(x: float) -> float:
     return float(f"{x:.6g}")
 
 
-def _crossed(cells: np.ndarray, name: str) -> np.ndarray:
-    """Replications whose ``vetoed_by`` cell names the red line ``name``."""
-    table = {cell: name in cell.split(VETO_SEP) for cell in set(cells.tolist())}
-    return np.fromiter((table[c] for c in cells), dtype=bool, count=len(cells))
+def _crossed(cells: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+    """Red line -> replications whose ``vetoed_by`` cell names it (vectorized over the few
+    distinct cells)."""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(c, len(index)) for c in cells.tolist()), dtype=np.int64,
+                        count=len(cells))
+    return {name: np.array([name in u.split(VETO_SEP) for u in index] + [False], dtype=bool)[codes]
+            for name in names}
 
 
 def _veto_shares(cells: np.ndarray, offered: np.ndarray, names: list[str]) -> dict[str, float | None]:
     k = int(np.count_nonzero(offered))
-    return {name: (_r(np.count_nonzero(_crossed(cells, name) & offered) / k) if k else None)
-            for name in names}
+    crossed = _crossed(cells, names)
+    return {name: (_r(np.count_nonzero(crossed[name] & offered) / k) if k else None) for name in names}
 
 
 def vetoes(out: Outcomes) -> dict[str, dict[str, float | None]]:
