@@ -239,7 +239,8 @@ def why_section(summaries: list[dict], labels: list[str]) -> str:
 def red_lines_section(runs: list[ReportRun], labels: list[str], summaries: list[dict]) -> str:
     parts = ['<section class="redlines"><h2>Red lines and their sources</h2>'
              '<p class="note">A red line is a hard veto: the actor refuses any offer whose terms cross it, '
-             'whatever the war looks like. <em>vetoes</em> = switched on and crossed by an offer of that scenario.</p>']
+             'whatever the war looks like. <em>vetoes</em> = switched on and crossed by an offer of that scenario, '
+             'in the share of the replications the offer was put to; <em>on, not crossed</em> = no offer crosses it.</p>']
     head = "".join(f"<th>{_swatch(i)}{e(label)}</th>" for i, label in enumerate(labels))
     for a in ACTORS:
         raw = catalog.profile(a).get("red_lines", {}) or {}

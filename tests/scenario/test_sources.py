@@ -104,3 +104,15 @@ def test_a_bad_bibliography_file_names_the_line():
     with pytest.raises(InputError) as err:
         sources.parse(located.data, "sources.yaml", located.line)
     assert "sources.yaml:5: key 'documents.x.date'" in str(err.value)
+
+
+def test_the_app_gets_each_red_line_citation_as_shown():
+    from sim.app.server import App
+
+    data = App.actors()["actors"]
+    oversight = next(r for r in data["ukraine"]["red_lines"] if r["key"] == "oversight")
+    assert oversight["citation"] == sources.cite(oversight["source"])
+    assert oversight["citation"].startswith("Bloomberg headline")
+    for actor in data.values():
+        for rl in actor["red_lines"]:
+            assert not HASHED.search(rl["citation"]), rl
