@@ -109,11 +109,18 @@ quote_in = sources.quote_in
 
 def _attributed(source: str) -> list[tuple[sources.Mention | None, str]]:
     """``(mention, quote)`` pairs: each quotation with the last document named before it."""
+    return [(m, q) for m, q, _ in _attributed_cited(source)]
+
+
+def _attributed_cited(source: str) -> list[tuple[sources.Mention | None, str, sources.Document | None]]:
+    """``(mention, quote, entry)``: the entry is the one :func:`sources.cite` shows for the mention."""
     found = sources.mentions(source)
+    chosen = [sources.choose(x, sources.quoted_after(source, found, i)) for i, x in enumerate(found)]
     out = []
     for m in _QUOTE.finditer(source):
-        before = [x for x in found if x.start < m.start()]
-        out.append((before[-1] if before else None, m.group(1)))
+        before = [i for i, x in enumerate(found) if x.start < m.start()]
+        i = before[-1] if before else None
+        out.append((found[i] if i is not None else None, m.group(1), chosen[i] if i is not None else None))
     return out
 
 
@@ -127,8 +134,8 @@ def bibliography_problems(items: list[Entry] | None = None) -> list[str]:
     """Sources whose documents or quotations the bibliography (``sources.yaml``) lacks.
 
     Needs nothing outside the repository: every named document must have an entry, and
-    every quotation must occur in the passages of the entry (or entries, for a page with
-    several parts) it is attributed to.
+    every quotation must occur in the passages of the entry the citation shows (for a page
+    with several parts, the part its first quotation comes from: :func:`sources.choose`).
     """
     out = []
     for e in entries() if items is None else items:
@@ -137,12 +144,12 @@ def bibliography_problems(items: list[Entry] | None = None) -> list[str]:
                 what = (f"{REFERENCES} without the alias of a sources.yaml entry next to it"
                         if m.name == REFERENCES else f"seed {m.name}, which has no sources.yaml entry")
                 out.append(f"{e.where}: names {what}")
-        for m, quote in _attributed(e.source):
+        for m, quote, cited in _attributed_cited(e.source):
             if m is None:
                 out.append(f"{e.where}: quote \"{quote}\" names no seed file or {REFERENCES} before it")
-            elif m.documents and not any(quote_in(quote, p) for d in m.documents for p in d.passages):
-                keys = ", ".join(d.key for d in m.documents)
-                out.append(f"{e.where}: quote \"{quote}\" is not among the passages of {keys} in sources.yaml")
+            elif cited is not None and not any(quote_in(quote, p) for p in cited.passages):
+                out.append(f"{e.where}: quote \"{quote}\" is not among the passages of {cited.key} in "
+                           "sources.yaml (the entry the citation shows)")
     return out
 
 

@@ -136,3 +136,14 @@ def test_explain_parameters_lists_every_parameter_preference_and_red_line():
             assert f"actors.{actor}.{key}" in text, e.where
         assert cite(e.source) in text or not file.startswith(("parameters", "profiles")), e.where
     assert ".txt" not in text and "REFERENCES.md" not in text    # documents by label, never a file
+
+
+def test_quotations_from_two_parts_of_one_page_need_two_mentions():
+    """A citation shows one entry per mention, so every quote after it must be that entry's."""
+    mixed = Entry("x", "sourced", 1.0, '001: "Putin can fight for as long as it takes"; '
+                                       '"A cease fire simply lets Putin reload his military"')
+    found = provenance.bibliography_problems([mixed])
+    assert len(found) == 1 and "reload" in found[0] and "reuters-otb-2024-05" in found[0]
+    split = Entry("y", "sourced", 1.0, '001: "Putin can fight for as long as it takes"; 001 (comment): '
+                                       '"A cease fire simply lets Putin reload his military"')
+    assert provenance.bibliography_problems([split]) == []
