@@ -38,6 +38,7 @@ bench: venv
 
 docs: venv
 	$(BIN)/ceasefire-sim explain --parameters --markdown > docs/parameters.md
+	$(BIN)/ceasefire-sim explain --sources --markdown > docs/sources.md
 
 validation-docs: venv
 	$(BIN)/python scripts/make_validation_docs.py

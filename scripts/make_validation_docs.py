@@ -25,6 +25,7 @@ from sim.analysis import provenance, sensitivity as S, validation as V  # noqa: 
 from sim.figures import validation as VP  # noqa: E402
 from sim.scenario.catalog import KINDS  # noqa: E402
 from sim.output.results import atomic_write  # noqa: E402
+from sim.scenario.sources import cite  # noqa: E402
 
 DOCS = ROOT / "docs"
 IMG = DOCS / "img"
@@ -58,7 +59,8 @@ def provenance_section() -> list[str]:
     items = list(provenance.entries())
     counts = {k: sum(1 for e in items if e.needs_kind and e.kind == k) for k in KINDS}
     quotes = sum(len(provenance.quotations(e.source)) for e in items)
-    seeds_ok = (provenance.SHARED_DIR / "seeds").is_dir() and not provenance.quote_problems()
+    seeds_ok = (provenance.full_texts_available() and not provenance.quote_problems()
+                and not provenance.passage_problems())
     return [
         "## Where every default comes from",
         "",
@@ -71,13 +73,15 @@ def provenance_section() -> list[str]:
         f"{counts['assumption']} **assumptions**, each given as a range that is drawn per replication "
         "and varied in the sensitivity analysis below.",
         "",
-        "`tests/test_provenance.py` fails if any entry lacks a source or a valid kind, if an assumption "
-        "is a fixed number instead of a range, or if any of the "
-        f"{quotes} quotations attributed to a seed document or to REFERENCES.md does not occur in it "
-        "(matching ignores case, whitespace, typographic quotes and sentence punctuation; `...` and "
-        "`[editorial brackets]` split a quote into pieces that must occur in order). "
-        + ("At the time of writing every quotation was found." if seeds_ok else
-           "The seed folder was not available when this page was generated."),
+        "`tests/analysis/test_provenance.py` fails if any entry lacks a source or a valid kind, if an "
+        "assumption is a fixed number instead of a range, or if any of the "
+        f"{quotes} quotations does not occur among the passages of the document it cites in the "
+        "bibliography shipped with the code ([sources.md](sources.md)) and, where the full source texts "
+        "are at hand, in the full text (matching ignores case, whitespace, typographic quotes and "
+        "sentence punctuation; `...` and `[editorial brackets]` split a quote into pieces that must "
+        "occur in order). "
+        + ("At the time of writing every quotation was found in both." if seeds_ok else
+           "The full source texts were not available when this page was generated."),
         "",
     ]
 
@@ -101,7 +105,7 @@ def calibration_section(img: Path) -> list[str]:
         c = t.check()
         results[t.key] = c
         ok = "pass" if c.inside(t.band) else "**FAIL**"
-        lines.append(f"| `{t.key}`: {t.claim} | {t.source.replace('|', '/')} | `{t.scenario}` | {t.window} | "
+        lines.append(f"| `{t.key}`: {t.claim} | {cite(t.source).replace('|', '/')} | `{t.scenario}` | {t.window} | "
                      f"{fmt_band(t)} | {fmt_check(t, c)}; {c.detail} | {c.n:,} | {ok} |")
     lines.append("")
 
@@ -128,7 +132,7 @@ def calibration_section(img: Path) -> list[str]:
     lines += [
         "",
         "Only year 1 is a yearly calibration target. The record shows no acceleration through 2025 "
-        "(~0.7 pp in both 2024 and 2025, REFERENCES.md), while the model's second year (from July "
+        "(~0.7 pp in both 2024 and 2025, ISW and DeepState maps), while the model's second year (from July "
         "2025) already runs at about 1 pp; the cumulative check `territory_jan_2026` (>19% in "
         "January 2026) still passes because only half of that year has been observed. Years 2 and "
         "3 are a model projection, faster than anything recorded so far; the acceleration rests on "
@@ -215,7 +219,7 @@ def durability_section(img: Path) -> list[str]:
         "Fortna (*Peace Time*, 2004; \"Scraps of Paper?\", 2003) followed 48 interstate ceasefires after "
         "wars ending 1946-1994: \"almost half\" were followed by renewed fighting, the risk of renewed "
         "war falls with time since the ceasefire, and stronger agreements (demilitarized zones, "
-        "third-party guarantees, peacekeeping, joint commissions) last longer (REFERENCES.md). The model "
+        "third-party guarantees, peacekeeping, joint commissions) last longer ([sources.md](sources.md)). The model "
         "has no breakdown rate of its own: each week each side keeps or breaks the ceasefire by "
         "comparing fighting on (minus a violation cost that grows with the ceasefire's age, "
         "`ceasefire.violation_cost_growth_per_year`, and with monitoring and guarantees) with keeping "
@@ -377,8 +381,9 @@ LIMITS = """## Limits of this validation
   switched off Ukraine would have accepted a de jure freeze in every replication. The new
   value ranks legal recognition below de facto, as the quote implies.
 - Two source texts were corrected so their quotations match the seed documents word for
-  word (`ceasefire.guarantees_bilateral_factor`, 003; matching now ignores sentence
-  punctuation, which fixed `russia.term_values.duration_days=fixed`, 002).
+  word (`ceasefire.guarantees_bilateral_factor`, Responsible Statecraft, February 2024;
+  matching now ignores sentence punctuation, which fixed `russia.term_values.duration_days=fixed`,
+  ChainNews ABMedia, March 2025).
 - Ukraine's `demilitarization` red line threshold (400k) now states its range: any value
   from 100k to 600k gives the same verdict on the shipped offers (the only cap is 50k).
 """

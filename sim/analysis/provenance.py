@@ -2,8 +2,11 @@
 
 Every default of the model - parameter, preference weight, term value, belief, resolve
 shock, red line, preset and offer preset - carries a ``source``. This module walks them all
-(:func:`entries`), states the rules they must meet (:func:`problems`) and checks that every
-quotation attributed to a seed document really occurs in it (:func:`quote_problems`).
+(:func:`entries`), states the rules they must meet (:func:`problems`) and checks every
+quotation twice: against the passages of the bibliography shipped in the repository
+(``sim/scenario/data/sources.yaml``, :func:`bibliography_problems`, needs nothing else), and,
+where the shared folder ``../shared/seeds/`` exists, against the full texts
+(:func:`quote_problems`; :func:`passage_problems` checks the bibliography's passages too).
 
 Rules (issue 8, "model credibility"):
 
@@ -16,7 +19,7 @@ Rules (issue 8, "model credibility"):
 
 A quotation is any ``"..."`` in a source. It is attributed to the last document named
 before it: a seed file (``001_3af3d05dba52c1d7.txt`` or its short form ``001``) or
-``REFERENCES.md``. Matching ignores case, whitespace runs and typographic quotes/dashes;
+``REFERENCES.md`` with the alias of an entry (:func:`sim.scenario.sources.mentions`). Matching ignores case, whitespace runs and typographic quotes/dashes;
 ``...`` and editorial brackets (``remain[s]``) split a quotation into pieces that must occur
 in order.
 """
@@ -28,18 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from sim.scenario import catalog
+from sim.scenario import catalog, sources
 from sim.scenario.offers import ACTORS, PRESETS as OFFER_PRESETS
 
 #: The shared folder beside the repository (``../shared``) holds the seeds and REFERENCES.md.
 SHARED_DIR = Path(__file__).resolve().parents[3] / "shared"
-REFERENCES = "REFERENCES.md"
+REFERENCES = sources.REFERENCES
 
-_SEED_REF = re.compile(r"\b(0\d\d)(?:_[0-9a-f]{16}\.txt)?\b")
-_REFS_REF = re.compile(re.escape(REFERENCES))
 _QUOTE = re.compile(r'"([^"]+)"')
-_TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                            "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
 
 @dataclass(frozen=True)
@@ -104,42 +103,54 @@ def problems(items: list[Entry] | None = None) -> list[str]:
 
 
 # -- quotations --------------------------------------------------------------------------
-def normalise(text: str) -> str:
-    """Case-folded text with typographic quotes/dashes made plain, sentence punctuation
-    (``. , ; : ! ?``) dropped and whitespace collapsed."""
-    text = re.sub(r"[.,;:!?]", "", text.translate(_TRANSLATE))
-    return re.sub(r"\s+", " ", text).strip().casefold()
+normalise = sources.normalise
+quote_in = sources.quote_in
+
+
+def _attributed(source: str) -> list[tuple[sources.Mention | None, str]]:
+    """``(mention, quote)`` pairs: each quotation with the last document named before it."""
+    return [(m, q) for m, q, _ in _attributed_cited(source)]
+
+
+def _attributed_cited(source: str) -> list[tuple[sources.Mention | None, str, sources.Document | None]]:
+    """``(mention, quote, entry)``: the entry is the one :func:`sources.cite` shows for the mention."""
+    found = sources.mentions(source)
+    chosen = [sources.choose(x, sources.quoted_after(source, found, i)) for i, x in enumerate(found)]
+    out = []
+    for m in _QUOTE.finditer(source):
+        before = [i for i, x in enumerate(found) if x.start < m.start()]
+        i = before[-1] if before else None
+        out.append((found[i] if i is not None else None, m.group(1), chosen[i] if i is not None else None))
+    return out
 
 
 def quotations(source: str) -> list[tuple[str | None, str]]:
     """``(document, quote)`` pairs of a source; document is a seed prefix ('001'),
     ``'REFERENCES.md'`` or None when no document is named before the quote."""
-    refs = [(m.start(), m.group(1)) for m in _SEED_REF.finditer(source)]
-    refs += [(m.start(), REFERENCES) for m in _REFS_REF.finditer(source)]
-    refs.sort()
+    return [(m.name if m else None, q) for m, q in _attributed(source)]
+
+
+def bibliography_problems(items: list[Entry] | None = None) -> list[str]:
+    """Sources whose documents or quotations the bibliography (``sources.yaml``) lacks.
+
+    Needs nothing outside the repository: every named document must have an entry, and
+    every quotation must occur in the passages of the entry the citation shows (for a page
+    with several parts, the part its first quotation comes from: :func:`sources.choose`).
+    """
     out = []
-    for m in _QUOTE.finditer(source):
-        doc = None
-        for pos, name in refs:
-            if pos < m.start():
-                doc = name
-        out.append((doc, m.group(1)))
+    for e in entries() if items is None else items:
+        for m in sources.mentions(e.source):
+            if not m.documents:
+                what = (f"{REFERENCES} without the alias of a sources.yaml entry next to it"
+                        if m.name == REFERENCES else f"seed {m.name}, which has no sources.yaml entry")
+                out.append(f"{e.where}: names {what}")
+        for m, quote, cited in _attributed_cited(e.source):
+            if m is None:
+                out.append(f"{e.where}: quote \"{quote}\" names no seed file or {REFERENCES} before it")
+            elif cited is not None and not any(quote_in(quote, p) for p in cited.passages):
+                out.append(f"{e.where}: quote \"{quote}\" is not among the passages of {cited.key} in "
+                           "sources.yaml (the entry the citation shows)")
     return out
-
-
-def quote_in(quote: str, text: str) -> bool:
-    """Does ``quote`` occur in ``text`` (normalised; '...' and [brackets] split it)?"""
-    hay = normalise(text)
-    pieces = [normalise(p) for p in re.split(r"\.\.\.|\u2026|\[[^\]]*\]", quote)]
-    pos = 0
-    for piece in pieces:
-        if not piece:
-            continue
-        found = hay.find(piece, pos)
-        if found < 0:
-            return False
-        pos = found + len(piece)
-    return True
 
 
 def documents(shared: Path = SHARED_DIR) -> dict[str, str]:
@@ -151,8 +162,28 @@ def documents(shared: Path = SHARED_DIR) -> dict[str, str]:
     return docs
 
 
+def full_texts_available(shared: Path = SHARED_DIR) -> bool:
+    """Is the shared folder with the seed texts beside the repository (``../shared/seeds``)?"""
+    return (shared / "seeds").is_dir()
+
+
+def passage_problems(shared: Path = SHARED_DIR, bib: dict | None = None) -> list[str]:
+    """Bibliography passages that do not occur in their document's full text."""
+    docs = documents(shared)
+    out = []
+    for d in (sources.bibliography() if bib is None else bib).values():
+        name = d.seed or REFERENCES
+        if name not in docs:
+            out.append(f"sources.yaml: {d.key}: {d.file} is not in {shared}")
+            continue
+        for p in d.passages:
+            if not quote_in(p, docs[name]):
+                out.append(f"sources.yaml: {d.key}: passage \"{p}\" does not occur in {d.file}")
+    return out
+
+
 def quote_problems(shared: Path = SHARED_DIR, items: list[Entry] | None = None) -> list[str]:
-    """Quotations that do not occur in the document they are attributed to."""
+    """Quotations that do not occur in the full text of the document they are attributed to."""
     docs = documents(shared)
     out = []
     for e in entries() if items is None else items:

@@ -9,7 +9,7 @@ API
 ---
 GET  /api/scenarios                      scenario files of the folder (with errors if invalid)
 GET  /api/controls                       sliders, their bounds and mappings
-GET  /api/actors                         each actor's red lines with the quoted source
+GET  /api/actors                         each actor's red lines with the quoted source (`citation`: as shown)
 POST /api/check    {"pasted": text}      validate a pasted YAML scenario
 POST /api/run      {"scenarios": [...], "pasted": text|null, "controls": {...},
                     "replications": n, "seed": s}          -> 202 {"job": id}
@@ -40,6 +40,7 @@ from sim import __version__
 from sim.scenario import catalog
 from sim.scenario.errors import InputError, Problem
 from sim.scenario.offers import ACTORS
+from sim.scenario.sources import cite
 from sim.output.labels import LABELS
 from sim.output.results import json_bytes
 from sim.app import controls, jobs, library, reports
@@ -89,6 +90,7 @@ class App:
                 "name": prof.get("name", LABELS[a]),
                 "red_lines": [
                     {"key": k, "description": r.get("description", ""), "source": r.get("source", ""),
+                     "citation": cite(r.get("source", "")),      # what a reader sees (sources.yaml labels)
                      "when": r.get("when", {}), "enabled_default": bool(r.get("enabled", True))}
                     for k, r in (prof.get("red_lines") or {}).items()
                 ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.scenario.docgen import explain_actor, explain_parameters, parameters_markdown
+from sim.scenario.docgen import explain_actor, explain_parameters, explain_sources, parameters_markdown, sources_markdown
 from sim.scenario.offers import ACTORS
 
 ALIASES = {"us": "united_states", "usa": "united_states", "eu": "europe"}
@@ -14,11 +14,17 @@ def register(sub) -> None:
                                    "or every model parameter with --parameters.")
     p.add_argument("actor", nargs="?", help=f"one of {', '.join(ACTORS)} (or us, eu)")
     p.add_argument("--parameters", action="store_true", help="list every default parameter with its source")
-    p.add_argument("--markdown", action="store_true", help="with --parameters: the docs/parameters.md text")
+    p.add_argument("--sources", action="store_true",
+                   help="list every cited document (outlet, author, date, title, quoted passages)")
+    p.add_argument("--markdown", action="store_true",
+                   help="with --parameters or --sources: the docs/parameters.md or docs/sources.md text")
     p.set_defaults(handler=main, _parser=p)
 
 
 def main(args) -> int:
+    if args.sources:
+        print(sources_markdown() if args.markdown else explain_sources(), end="" if args.markdown else "\n")
+        return 0
     if args.parameters:
         print(parameters_markdown() if args.markdown else explain_parameters(), end="" if args.markdown else "\n")
         return 0

@@ -137,6 +137,7 @@ class CeasefireModel(mesa.Model):
         self.broken_by = np.zeros(n, dtype=np.int64)          # 0 none, 1 Russia, 2 Ukraine, 3 both
         self.ceasefire_weeks = np.zeros(n, dtype=np.int64)
         self.offered = {a: np.zeros(n, dtype=bool) for a in ACTORS}
+        self.offer_put = [np.zeros(n, dtype=bool) for _ in self.offers]   # offer i was put (any week)
         self.accepted = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.accept_week = {a: np.full(n, -1, dtype=np.int64) for a in ACTORS}
         self.utility = {a: np.zeros(n) for a in ACTORS}
@@ -269,6 +270,7 @@ class CeasefireModel(mesa.Model):
             live = ~self.in_ceasefire & ~self.ended
             if not live.any():
                 return
+            self.offer_put[index] |= live
             decisions = {}
             for key in self.actors:
                 accept = self.on(live, lambda m, key=key: m.actors[key].decide(offer, t)[0])
@@ -283,6 +285,17 @@ class CeasefireModel(mesa.Model):
             self.united_states.react_to_refusal(offer, live & ~decisions["russia"],
                                                 live & ~decisions["ukraine"])
             self.start_ceasefire(deal, index, t)
+
+    def vetoes(self, key: str, index: int) -> dict[str, np.ndarray]:
+        """Red line -> replications in which it vetoed offer ``index`` put to actor ``key``.
+
+        Every enabled red line of the actor's profile is a key (profile order); the veto is
+        the one :meth:`Actor.decide` applies (``Evaluation.vetoed``), so the mask is the
+        replications the offer was put to when the offer crosses the red line, else none.
+        """
+        crossed = self.actors[key].vetoes(self.offers[index])
+        return {name: self.offer_put[index] & (name in crossed)
+                for name, rl in self.actors[key].profile.red_lines.items() if rl.enabled}
 
     def start_ceasefire(self, mask: np.ndarray, index: int, t: int) -> None:
         if not mask.any():

@@ -15,6 +15,51 @@ from sim.engine.model import OUTCOME_CLASSES, CeasefireModel
 from sim.scenario.offers import ACTORS
 
 BROKEN_BY = ("none", "russia", "ukraine", "both")
+#: Separator of the red line names in a ``vetoed_by_<actor>`` cell.
+VETO_SEP = ";"
+
+
+def joined_names(masks: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """Per replication, the names whose mask is set, joined by :data:`VETO_SEP` (in order).
+
+    Vectorized: each replication's set of names is a bit code into a table of the 2^k
+    joined strings (k = number of names, a handful of red lines).
+    """
+    names = list(masks)
+    code = np.zeros(n, dtype=np.int64)
+    for bit, name in enumerate(names):
+        code |= masks[name].astype(np.int64) << bit
+    table = np.array([VETO_SEP.join(nm for bit, nm in enumerate(names) if c >> bit & 1)
+                      for c in range(2 ** len(names))], dtype=object)
+    return table[code]
+
+
+def red_line_names(model: CeasefireModel) -> dict[str, list[str]]:
+    """Each actor's enabled red lines, in profile order."""
+    return {a: [k for k, rl in model.actors[a].profile.red_lines.items() if rl.enabled] for a in ACTORS}
+
+
+def veto_columns(model: CeasefireModel) -> dict[str, np.ndarray]:
+    """``vetoed_by_<actor>``: the red lines that vetoed an offer put to the actor.
+
+    With several offers, also ``offered_offer_<i>`` (offer i was put) and
+    ``vetoed_by_<actor>_offer_<i>`` (the red lines that vetoed offer i), so that the summary
+    can give the share per offer.
+    """
+    n, k = model.n, len(model.offers)
+    per_offer = {a: [model.vetoes(a, i) for i in range(k)] for a in ACTORS}
+    cols: dict[str, np.ndarray] = {}
+    for a in ACTORS:
+        names = dict.fromkeys(name for masks in per_offer[a] for name in masks)
+        union = {name: np.any([m[name] for m in per_offer[a]] or [np.zeros(n, bool)], axis=0)
+                 for name in names}
+        cols[f"vetoed_by_{a}"] = joined_names(union, n)
+    if k > 1:
+        for i in range(k):
+            cols[f"offered_offer_{i}"] = model.offer_put[i].copy()
+            for a in ACTORS:
+                cols[f"vetoed_by_{a}_offer_{i}"] = joined_names(per_offer[a][i], n)
+    return cols
 
 
 @dataclass
@@ -66,15 +111,17 @@ class Outcomes:
             cols[f"offered_{a}"] = model.offered[a].copy()
             cols[f"accepted_{a}"] = model.accepted[a].copy()
             cols[f"accept_week_{a}"] = model.accept_week[a].copy()
+        cols.update(veto_columns(model))
         for a in ACTORS:
             cols[f"utility_{a}"] = model.utility[a].copy()
         for path, param in model.scenario.params.items():
             if param.is_random:
                 cols[f"param.{path}"] = model.p[path].copy()
-        extra = {}
+        extra: dict[str, Any] = {"red_lines": red_line_names(model)}
         if getattr(model, "belief_path", None) is not None:
             extra["belief_path"] = model.belief_path
         return cls(cols, model.horizon, model.seed_value, model.territory_path, extra)
+
 
     @classmethod
     def concat(cls, parts: list["Outcomes"]) -> "Outcomes":
@@ -84,11 +131,23 @@ class Outcomes:
         paths = None
         if all(p.territory_path is not None for p in parts):
             paths = np.concatenate([p.territory_path for p in parts], axis=1)
-        extra = {}
+        extra = {k: first.extra[k] for k in ("red_lines",) if k in first.extra}
         if all("belief_path" in p.extra for p in parts):
             extra["belief_path"] = {k: np.concatenate([p.extra["belief_path"][k] for p in parts], axis=1)
                                     for k in first.extra["belief_path"]}
         return cls(cols, first.horizon_weeks, first.seed, paths, extra)
+
+    def red_lines(self) -> dict[str, list[str]]:
+        """Each actor's enabled red lines (from the model; else those named in the columns)."""
+        known = self.extra.get("red_lines")
+        if known is not None:
+            return known
+        out = {}
+        for a in ACTORS:
+            cells = self.columns.get(f"vetoed_by_{a}")
+            found = set() if cells is None else {nm for cell in set(cells) for nm in cell.split(VETO_SEP) if nm}
+            out[a] = sorted(found)
+        return out
 
     def to_pandas(self):
         """The outcomes table as a pandas DataFrame (needs pandas)."""

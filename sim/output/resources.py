@@ -56,10 +56,15 @@ SUMMARY_COLUMNS = (
     "territory_end_pct", "territory_change_pp", "casualties_russia_k", "casualties_ukraine_k",
     "aid_us_bn", "aid_europe_bn",
     *(f"offered_{a}" for a in ACTORS), *(f"accepted_{a}" for a in ACTORS),
-    *(f"utility_{a}" for a in ACTORS),
+    *(f"utility_{a}" for a in ACTORS), *(f"vetoed_by_{a}" for a in ACTORS),
 )
 #: Outcome columns that do not depend on the scenario (random parameters add one each).
-FIXED_COLUMNS = 16 + 4 * len(ACTORS)
+FIXED_COLUMNS = 16 + 5 * len(ACTORS)
+
+
+def is_summary_column(name: str) -> bool:
+    """Is ``name`` read by the summary? (:data:`SUMMARY_COLUMNS` or a per-offer veto column)"""
+    return name in SUMMARY_COLUMNS or name.startswith(("offered_offer_", "vetoed_by_"))
 
 _UNITS = {"": 1, "b": 1, "k": 2**10, "kb": 2**10, "kib": 2**10, "m": 2**20, "mb": 2**20, "mib": 2**20,
           "g": 2**30, "gb": 2**30, "gib": 2**30, "t": 2**40, "tb": 2**40, "tib": 2**40}
@@ -101,9 +106,15 @@ def human(n: float) -> str:
     return f"{n:.1f} TB"  # pragma: no cover
 
 
+def per_offer_columns(scenario) -> int:
+    """Columns a scenario with several offers adds: ``offered_offer_<i>``, ``vetoed_by_<a>_offer_<i>``."""
+    k = len(scenario.offers)
+    return k * (1 + len(ACTORS)) if k > 1 else 0
+
+
 def column_count(scenario) -> int:
     """Number of outcome columns of a scenario (fixed ones plus one per random parameter)."""
-    return FIXED_COLUMNS + sum(1 for p in scenario.params.values() if p.is_random)
+    return FIXED_COLUMNS + per_offer_columns(scenario) + sum(1 for p in scenario.params.values() if p.is_random)
 
 
 @dataclass(frozen=True)
@@ -145,7 +156,7 @@ def estimate(scenario, replications: int | None = None, horizon_weeks: int | Non
 
     keep_all = r <= KEEP_ALL_MAX
     all_cols = column_count(scenario)
-    ncols = all_cols if keep_all else len(SUMMARY_COLUMNS)
+    ncols = all_cols if keep_all else len(SUMMARY_COLUMNS) + per_offer_columns(scenario)
     parquet_rows = min(r, results.PARQUET_ROW_GROUP + chunk)
     return Estimate(
         replications=r, horizon_weeks=h, chunk_size=chunk, trajectories=trajectories,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.engine.model import OUTCOME_CLASSES
-from sim.engine.outcomes import Outcomes
+from sim.engine.outcomes import VETO_SEP, Outcomes
 from sim.scenario.offers import ACTORS
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -74,6 +74,63 @@ def _r(x: float) -> float:
     return float(f"{x:.6g}")
 
 
+def _crossed(cells: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+    """Red line -> replications whose ``vetoed_by`` cell names it (vectorized over the few
+    distinct cells)."""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(c, len(index)) for c in cells.tolist()), dtype=np.int64,
+                        count=len(cells))
+    return {name: np.array([name in u.split(VETO_SEP) for u in index] + [False], dtype=bool)[codes]
+            for name in names}
+
+
+def _veto_shares(cells: np.ndarray, offered: np.ndarray, names: list[str]) -> dict[str, float | None]:
+    k = int(np.count_nonzero(offered))
+    crossed = _crossed(cells, names)
+    return {name: (_r(np.count_nonzero(crossed[name] & offered) / k) if k else None) for name in names}
+
+
+def vetoes(out: Outcomes) -> dict[str, dict[str, float | None]]:
+    """Actor -> red line -> share of the replications offered a deal in which it vetoed one.
+
+    Every enabled red line of the actor is listed (0.0 when it never fired); None when no
+    offer was put to the actor.
+    """
+    c = out.columns
+    return {a: _veto_shares(c[f"vetoed_by_{a}"], c[f"offered_{a}"], out.red_lines()[a]) for a in ACTORS}
+
+
+def vetoes_by_offer(out: Outcomes) -> list[dict[str, Any]]:
+    """:func:`vetoes` per offer, for scenarios with several offers (else an empty list)."""
+    c, names = out.columns, out.red_lines()
+    rows, i = [], 0
+    while f"offered_offer_{i}" in c:
+        put = c[f"offered_offer_{i}"]
+        rows.append({"offer": i, "offered_replications": int(np.count_nonzero(put)),
+                     "vetoes": {a: _veto_shares(c[f"vetoed_by_{a}_offer_{i}"], put, names[a]) for a in ACTORS}})
+        i += 1
+    return rows
+
+
+def decisions(out: Outcomes) -> dict[str, dict[str, float | None]]:
+    """Why each actor decided as it did, as shares of the replications offered a deal.
+
+    ``accepted`` (an offer), ``vetoed`` (a red line vetoed and no offer was accepted) and
+    ``refused_on_valuation`` (no red line fired, the valuation said no) add up to 1.
+    """
+    c = out.columns
+    res = {}
+    for a in ACTORS:
+        offered = c[f"offered_{a}"]
+        k = int(np.count_nonzero(offered))
+        acc = c[f"accepted_{a}"] & offered
+        vetoed = (c[f"vetoed_by_{a}"] != "") & offered & ~acc
+        refused = offered & ~acc & ~vetoed
+        res[a] = {key: (_r(np.count_nonzero(m) / k) if k else None)
+                  for key, m in (("accepted", acc), ("vetoed", vetoed), ("refused_on_valuation", refused))}
+    return res
+
+
 def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
     """The summary of a run (what ``summary.json`` holds)."""
     c = out.columns
@@ -116,6 +173,9 @@ def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
         "acceptance_probability": acceptance,
         "acceptance_intervals_95": acc_int,
         "offered_replications": offered,
+        "vetoes": vetoes(out),
+        **({"vetoes_by_offer": by_offer} if (by_offer := vetoes_by_offer(out)) else {}),
+        "decisions": decisions(out),
         "ceasefire_duration": duration,
         "territory_end_pct": _quantiles(c["territory_end_pct"]),
         "territory_change_pp": _quantiles(c["territory_change_pp"]),

@@ -29,6 +29,9 @@ def format_summary(summary: dict, title: str = "") -> str:
         iv = summary["acceptance_intervals_95"][a]
         rng = f"{_pct(iv[0])} - {_pct(iv[1])}" if iv else "(no offer made)"
         lines.append(f"{LABELS[a]:<26}{_pct(p):>12}   {rng}")
+    if "decisions" in summary:
+        lines.append("")
+        lines += why_table(summary)
     d = summary["ceasefire_duration"]
     lines.append("")
     med = d["median_weeks_km"]
@@ -45,3 +48,35 @@ def format_summary(summary: dict, title: str = "") -> str:
         q = summary[key]
         lines.append(f"{label:<34}" + "".join(f"{q[k]:>9.1f}" for k in ("q05", "q25", "q50", "q75", "q95")))
     return "\n".join(lines)
+
+
+def why_rows(summary: dict) -> list[tuple[str, str, str]]:
+    """Per actor: (actor, the red lines that vetoed and in what share, the valuation's verdict).
+
+    Shares are of the replications in which an offer was put to the actor
+    (``summary["vetoes"]`` and ``summary["decisions"]``, :mod:`sim.output.summary`).
+    """
+    rows = []
+    for a in ACTORS:
+        dec = summary["decisions"][a]
+        if dec["accepted"] is None:
+            rows.append((LABELS[a], "(no offer made)", ""))
+            continue
+        fired = [f"{name} {_pct(share).strip()}" for name, share in summary["vetoes"][a].items() if share]
+        vetoed = "; ".join(fired) or "none"
+        valued = 1.0 - dec["vetoed"]
+        if valued <= 0:
+            verdict = "-"
+        else:
+            verdict = f"accepted {_pct(dec['accepted']).strip()}, refused {_pct(dec['refused_on_valuation']).strip()}"
+        rows.append((LABELS[a], vetoed, verdict))
+    return rows
+
+
+def why_table(summary: dict) -> list[str]:
+    """The "why" table of the CLI summary: vetoes by red line, otherwise the valuation."""
+    rows = why_rows(summary)
+    w = max(len("vetoed by a red line"), *(len(r[1]) for r in rows)) + 3
+    out = [f"{'why':<26}{'vetoed by a red line':<{w}}decided on the valuation"]
+    out += [f"{actor:<26}{vetoed:<{w}}{verdict}" for actor, vetoed, verdict in rows]
+    return out

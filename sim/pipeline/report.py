@@ -36,8 +36,11 @@ from sim.scenario.offers import ACTORS, Offer
 from sim.engine.outcomes import Outcomes
 from sim.figures.style import ACTOR_COLOURS
 from sim.output.labels import LABELS
+from sim.output.summary import summarize
+from sim.output.tables import why_rows
 from sim.figures.compare import Figure, comparison_figures, scenario_colour
 from sim.scenario.schema import Scenario
+from sim.scenario.sources import cite
 
 
 @dataclass
@@ -206,10 +209,38 @@ def figures_section(figures: list[Figure]) -> str:
     return f"<section><h2>Figures</h2>{items}</section>"
 
 
-def red_lines_section(runs: list[ReportRun], labels: list[str]) -> str:
+def _summary(run: ReportRun) -> dict:
+    """The run's summary, with the veto shares (computed when the run carries none)."""
+    if run.summary is None or "decisions" not in run.summary:
+        return summarize(run.outcomes, run.scenario.name)
+    return run.summary
+
+
+def why_section(summaries: list[dict], labels: list[str]) -> str:
+    """Per actor and run: which red line vetoed, in what share; otherwise the valuation's verdict."""
+    rows = [why_rows(sm) for sm in summaries]
+    head = "".join(f"<th>{_swatch(i)}{e(label)}</th>" for i, label in enumerate(labels))
+    body = ""
+    for k, a in enumerate(ACTORS):
+        cells = ""
+        for run_rows in rows:
+            _, vetoed, verdict = run_rows[k]
+            veto = "" if vetoed == "none" else f'<span class="veto">vetoed by {e(vetoed)}</span>'
+            valued = "" if verdict in ("", "-") else f"{e(verdict)} on the valuation"
+            cells += f"<td>{veto}{'<br>' if veto and valued else ''}{valued or ('' if veto else e(vetoed))}</td>"
+        body += f'<tr><th scope="row">{e(LABELS[a])}</th>{cells}</tr>'
+    return ('<section class="why"><h2>Why each actor decided as it did</h2>'
+            '<p class="note">Shares of the replications in which an offer was put to the actor. A red line '
+            'vetoes whatever the valuation says; where none fired, the actor weighed the deal against '
+            'fighting on (docs/model.md, "How an actor values a choice").</p>'
+            f'<table class="rl"><thead><tr><th>actor</th>{head}</tr></thead><tbody>{body}</tbody></table></section>')
+
+
+def red_lines_section(runs: list[ReportRun], labels: list[str], summaries: list[dict]) -> str:
     parts = ['<section class="redlines"><h2>Red lines and their sources</h2>'
              '<p class="note">A red line is a hard veto: the actor refuses any offer whose terms cross it, '
-             'whatever the war looks like. <em>vetoes</em> = switched on and crossed by an offer of that scenario.</p>']
+             'whatever the war looks like. <em>vetoes</em> = switched on and crossed by an offer of that scenario, '
+             'in the share of the replications the offer was put to; <em>on, not crossed</em> = no offer crosses it.</p>']
     head = "".join(f"<th>{_swatch(i)}{e(label)}</th>" for i, label in enumerate(labels))
     for a in ACTORS:
         raw = catalog.profile(a).get("red_lines", {}) or {}
@@ -220,15 +251,18 @@ def red_lines_section(runs: list[ReportRun], labels: list[str]) -> str:
         for name in names:
             info = raw.get(name, {})
             cells = ""
-            for r in runs:
+            for r, sm in zip(runs, summaries):
                 rl = r.scenario.actors[a].red_lines.get(name)
                 if rl is None or not rl.enabled:
                     cells += '<td class="off">off</td>'
                     continue
                 hit = [o.preset or o.name for o in r.scenario.offers if red_line_hit(rl.when, o)]
-                cells += (f'<td class="veto">vetoes {e(", ".join(hit))}</td>' if hit else '<td class="on">on</td>')
+                share = sm["vetoes"][a].get(name)
+                crossed = "" if share is None else f" in {100 * share:.1f}% of the replications it was put to"
+                cells += (f'<td class="veto">vetoes {e(", ".join(hit))}{e(crossed)}</td>' if hit
+                          else '<td class="on">on, not crossed</td>')
             desc = info.get("description") or name
-            source = info.get("source", "")
+            source = cite(info.get("source", ""))
             body += (f'<tr><th scope="row">{e(desc)}<div class="source">{e(source)}</div></th>{cells}</tr>')
         parts.append(f'<div class="actor" style="border-left-color:{ACTOR_COLOURS[a]}"><h3>{e(LABELS[a])}</h3>'
                      f'<table class="rl"><thead><tr><th>red line (source)</th>{head}</tr></thead>'
@@ -279,7 +313,7 @@ figcaption { color: var(--muted); font-size: 14.5px; margin-top: 4px; }
 .source { font-weight: normal; color: var(--muted); font-size: 13px; font-style: italic; margin-top: 2px; }
 td.off { color: #888; }
 td.on { color: #0b3a60; }
-td.veto { color: #a33c00; font-weight: 700; }
+td.veto, span.veto { color: #a33c00; font-weight: 700; }
 .rl th:first-child { width: 55%; }
 footer { color: var(--muted); font-size: 13.5px; margin-top: 34px; border-top: 1px solid var(--rule);
          padding-top: 10px; }
@@ -331,6 +365,7 @@ def render_report(runs: list[ReportRun], title: str | None = None, *, figures: l
         raise ValueError("render_report needs at least one run")
     labels = unique_labels(r.label or r.scenario.name for r in runs)
     outs = [r.outcomes for r in runs]
+    summaries = [_summary(r) for r in runs]
     rows = comparison_table(labels, outs)
     first = runs[0].scenario
     if title is None:
@@ -359,8 +394,9 @@ def render_report(runs: list[ReportRun], title: str | None = None, *, figures: l
         scenarios_section(runs, labels),
         diff_section(runs, labels),
         results_section(rows, labels, header),
+        why_section(summaries, labels),
         figures_section(figures),
-        red_lines_section(runs, labels),
+        red_lines_section(runs, labels, summaries),
         footer,
         "</main>",
     ])

@@ -43,10 +43,12 @@ class _Keeper:
         self.columns: dict[str, np.ndarray] | None = None
         self.paths = np.empty((horizon + 1, total), dtype=np.float32) if trajectories else None
         self.filled = 0
+        self.red_lines = None
 
     def add(self, part: Outcomes) -> None:
         if self.columns is None:
-            names = [k for k in part.columns if self.keep_all or k in resources.SUMMARY_COLUMNS]
+            names = [k for k in part.columns if self.keep_all or resources.is_summary_column(k)]
+            self.red_lines = part.extra.get("red_lines")
             self.columns = {k: np.empty(self.total, dtype=part.columns[k].dtype) for k in names}
         lo, hi = self.filled, self.filled + part.n
         for k, col in self.columns.items():
@@ -57,8 +59,10 @@ class _Keeper:
 
     def outcomes(self, seed: int) -> Outcomes:
         assert self.columns is not None and self.filled == self.total
-        return Outcomes(self.columns, self.horizon, seed, self.paths,
-                        extra={"all_columns": self.keep_all})
+        extra = {"all_columns": self.keep_all}
+        if self.red_lines is not None:
+            extra["red_lines"] = self.red_lines
+        return Outcomes(self.columns, self.horizon, seed, self.paths, extra=extra)
 
 
 def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = None,

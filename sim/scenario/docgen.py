@@ -1,13 +1,15 @@
-"""Text generated from the data files: ``explain`` output and ``docs/parameters.md``.
+"""Text generated from the data files: ``explain`` output, ``docs/parameters.md``, ``docs/sources.md``.
 
-Both read the same YAML the model reads, so the documentation cannot drift from the code
-(a test regenerates ``docs/parameters.md`` and compares).
+All read the same YAML the model reads, so the documentation cannot drift from the code
+(a test regenerates both docs and compares). Every source is shown through
+:func:`sim.scenario.sources.cite`: documents by their bibliography label, never a file name.
 """
 
 from __future__ import annotations
 
 from sim.scenario import catalog
 from sim.scenario.offers import ACTORS, PRESETS as OFFER_PRESETS
+from sim.scenario.sources import bibliography, cite
 
 
 def _md(text: str) -> str:
@@ -26,12 +28,12 @@ def explain_actor(actor: str) -> str:
     out.append("Weights")
     for key, e in (prof.get("weights") or {}).items():
         out.append(f"  {key}: {_value(e['value'])} {e.get('unit', '')} [{e['kind']}]")
-        out.append(f"      source: {e['source']}")
+        out.append(f"      source: {cite(e['source'])}")
     out.append("")
     out.append("Value of offer terms (pp-years, added once when a deal includes the term)")
     for key, e in (prof.get("term_values") or {}).items():
         out.append(f"  {key}: {_value(e['value'])} [{e['kind']}]")
-        out.append(f"      source: {e['source']}")
+        out.append(f"      source: {cite(e['source'])}")
     out.append("")
     out.append("Red lines (an offer matching one is refused, whatever its value)")
     if not prof.get("red_lines"):
@@ -40,17 +42,17 @@ def explain_actor(actor: str) -> str:
         state = "on" if e["enabled"] else "off by default"
         out.append(f"  {key} ({state}): {e['description']}")
         out.append(f"      vetoes offers with: {e['when']}")
-        out.append(f"      source: {e['source']}")
+        out.append(f"      source: {cite(e['source'])}")
     out.append("")
     out.append("Beliefs")
     if not prof.get("beliefs"):
         out.append("  none (sees the war as it is)")
     for key, e in (prof.get("beliefs") or {}).items():
         out.append(f"  {key}: {_value(e['value'])} [{e['kind']}] {e.get('doc', '')}")
-        out.append(f"      source: {e['source']}")
+        out.append(f"      source: {cite(e['source'])}")
     r = prof["resolve_sd"]
     out.append("")
-    out.append(f"Private resolve shock: sd {_value(r['value'])} pp-years [{r['kind']}]; {r['source']}")
+    out.append(f"Private resolve shock: sd {_value(r['value'])} pp-years [{r['kind']}]; {cite(r['source'])}")
     return "\n".join(out)
 
 
@@ -65,20 +67,20 @@ def explain_parameters() -> str:
     for info in catalog.parameter_table().values():
         rows.append(f"{info.path} = {info.default}  [{info.unit}; {info.kind}]")
         rows.append(f"    {info.doc}")
-        rows.append(f"    source: {info.source}")
+        rows.append(f"    source: {cite(info.source)}")
     for actor in ACTORS:
         prof = catalog.profile(actor)
         for part in ("weights", "term_values", "beliefs"):
             for key, e in (prof.get(part) or {}).items():
                 rows.append(f"actors.{actor}.{part}.{key} = {_value(e['value'])}  [{e.get('unit') or 'pp-years'}; {e['kind']}]")
-                rows.append(f"    source: {e['source']}")
+                rows.append(f"    source: {cite(e['source'])}")
         r = prof["resolve_sd"]
         rows.append(f"actors.{actor}.resolve_sd = {_value(r['value'])}  [pp-years; {r['kind']}]")
-        rows.append(f"    source: {r['source']}")
+        rows.append(f"    source: {cite(r['source'])}")
         for key, e in (prof.get("red_lines") or {}).items():
             state = "on" if e["enabled"] else "off by default"
             rows.append(f"actors.{actor}.red_lines.{key} ({state}): vetoes offers with {e['when']}")
-            rows.append(f"    source: {e['source']}")
+            rows.append(f"    source: {cite(e['source'])}")
     return "\n".join(rows)
 
 
@@ -96,6 +98,9 @@ def parameters_markdown() -> str:
         "are drawn once per replication: `uniform(lo, hi)`, `triangular(lo, mode, hi)`,",
         "`normal(mean, sd)`, `lognormal(median, sigma)`, `choice(a, b, ...)`.",
         "",
+        "Sources are cited by outlet and date; every document, with its title, author and the",
+        "quoted passages, is listed in [sources.md](sources.md) (from `sim/scenario/data/sources.yaml`).",
+        "",
     ]
     table = catalog.parameter_table()
     for section in catalog.sections():
@@ -103,19 +108,19 @@ def parameters_markdown() -> str:
         for info in table.values():
             if info.section == section:
                 out.append(f"| `{info.name}` — {_md(info.doc)} | `{info.default}` | {_md(info.unit)} | "
-                           f"{info.kind} | {_md(info.source)} |")
+                           f"{info.kind} | {_md(cite(info.source))} |")
         out.append("")
     out += ["## Presets", "", "| section | preset | description | changes | source |", "|---|---|---|---|---|"]
     for section, presets in catalog.presets().items():
         for name, p in presets.items():
             changes = ", ".join(f"`{k}` = `{catalog._param(v)}`" for k, v in (p.get("values") or {}).items()) or "defaults"
-            out.append(f"| `{section}` | `{name}` | {_md(p['description'])} | {changes} | {_md(p['source'])} |")
+            out.append(f"| `{section}` | `{name}` | {_md(p['description'])} | {changes} | {_md(cite(p['source']))} |")
     out += ["", "## Offer presets", "", "| preset | proposer | terms | source |", "|---|---|---|---|"]
     for name, p in OFFER_PRESETS.items():
         if name == "custom":
             continue
         terms = ", ".join(f"{k}={v}" for k, v in p["terms"].__dict__.items())
-        out.append(f"| `{name}` | {p['proposer']} | {terms} | {_md(p['source'])} |")
+        out.append(f"| `{name}` | {p['proposer']} | {terms} | {_md(cite(p['source']))} |")
     for actor in ACTORS:
         prof = catalog.profile(actor)
         out += ["", f"## Actor: {prof['name']}", "",
@@ -123,10 +128,55 @@ def parameters_markdown() -> str:
         for part in ("weights", "term_values", "beliefs"):
             for key, e in (prof.get(part) or {}).items():
                 unit = f" ({e['unit']})" if e.get("unit") else ""
-                out.append(f"| {part} | `{key}`{_md(unit)} | `{_value(e['value'])}` | {e['kind']} | {_md(e['source'])} |")
+                out.append(f"| {part} | `{key}`{_md(unit)} | `{_value(e['value'])}` | {e['kind']} | {_md(cite(e['source']))} |")
         for key, e in (prof.get("red_lines") or {}).items():
             state = "on" if e["enabled"] else "off"
-            out.append(f"| red line ({state}) | `{key}`: {_md(e['description'])} | `{_md(e['when'])}` | sourced | {_md(e['source'])} |")
+            out.append(f"| red line ({state}) | `{key}`: {_md(e['description'])} | `{_md(e['when'])}` | sourced | {_md(cite(e['source']))} |")
         r = prof["resolve_sd"]
-        out.append(f"| resolve shock sd | `resolve_sd` | `{_value(r['value'])}` | {r['kind']} | {_md(r['source'])} |")
+        out.append(f"| resolve shock sd | `resolve_sd` | `{_value(r['value'])}` | {r['kind']} | {_md(cite(r['source']))} |")
     return "\n".join(out) + "\n"
+
+
+def _source_lines(d) -> list[str]:
+    facts = [("outlet", d.outlet), ("author", d.author), ("date", d.date), ("title", d.title),
+             ("reporting", d.via), ("address", d.url)]
+    return [f"{name}: {value}" for name, value in facts if value]
+
+
+def explain_sources() -> str:
+    """Every document of the bibliography with its details and quoted passages (plain text)."""
+    out = []
+    for d in bibliography().values():
+        out.append(f"{d.label}  [{d.key}]")
+        out += [f"    {line}" for line in _source_lines(d)]
+        if d.note:
+            out.append(f"    note: {d.note}")
+        out += [f'    "{p}"' for p in d.passages]
+    return "\n".join(out)
+
+
+def sources_markdown() -> str:
+    """``docs/sources.md``: the bibliography, one section per document."""
+    out = [
+        "# Sources",
+        "",
+        "Generated by `ceasefire-sim explain --sources --markdown` from `sim/scenario/data/sources.yaml`.",
+        "Do not edit by hand: a test regenerates this file and fails if it differs.",
+        "",
+        "Every preference, red line and default of the model cites one of these documents (see",
+        "[parameters.md](parameters.md)). The first group are news pages the actor profiles quote",
+        "(their full texts are not redistributed here; the quoted passages are, and a test checks",
+        "each quotation against them). The second group are public estimates and works of theory,",
+        "summarised in the project's reference notes; their passages are that summary.",
+        "",
+    ]
+    for d in bibliography().values():
+        out += [f"## {d.label}", ""]
+        out += [f"- {line}" for line in _source_lines(d)]
+        if d.note:
+            out.append(f"- note: {d.note}")
+        if d.passages:
+            out += ["", "Quoted passages:", ""]
+            out += [f"> {_md(p)}" + ("\n>" if i < len(d.passages) - 1 else "") for i, p in enumerate(d.passages)]
+        out.append("")
+    return "\n".join(out)

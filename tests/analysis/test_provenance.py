@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.scenario import catalog
+from sim.scenario import catalog, sources
 from sim.analysis import provenance
 from sim.analysis.provenance import Entry
 
@@ -53,16 +53,50 @@ def test_quote_matching_normalises_quotes_case_space_and_editing():
     assert not provenance.quote_in("breather ... He said", text)   # pieces must come in order
 
 
-def test_every_seed_quotation_occurs_in_the_cited_file():
-    shared = provenance.SHARED_DIR
-    if not (shared / "seeds").is_dir():
-        pytest.skip(f"seed documents not found at {shared}/seeds (the shared folder sits beside "
-                    "the repository as ../shared in CI); quotations cannot be checked")
-    docs = provenance.documents(shared)
-    assert {"000", "001", "002", "003", "004", "REFERENCES.md"} <= set(docs)
-    n = sum(len(provenance.quotations(e.source)) for e in provenance.entries())
+def _validation_entries() -> list[Entry]:
+    from sim.analysis.validation import TARGETS
+
+    return [Entry(f"validation: {t.key}", "sourced", None, t.source, needs_kind=False) for t in TARGETS]
+
+
+def test_every_quotation_is_in_the_bibliography_and_in_the_full_texts_where_present():
+    """Never skipped: the bibliography ships in the repository; the full texts are checked
+    too when the shared folder (../shared/seeds) sits beside the repository."""
+    items = list(provenance.entries()) + _validation_entries()
+    n = sum(len(provenance.quotations(e.source)) for e in items)
     assert n >= 50      # the profiles and parameters quote the seeds throughout
-    assert provenance.quote_problems(shared) == []
+    assert provenance.bibliography_problems(items) == []
+    if provenance.full_texts_available():
+        docs = provenance.documents()
+        assert {"000", "001", "002", "003", "004", "REFERENCES.md"} <= set(docs)
+        assert provenance.passage_problems() == []
+        assert provenance.quote_problems(items=items) == []
+
+
+def test_a_clean_clone_still_checks_the_quotations(tmp_path, monkeypatch):
+    """Without ../shared the bibliography check runs all the same (and catches a bad quote)."""
+    monkeypatch.setattr(provenance, "SHARED_DIR", tmp_path / "absent")
+    assert not provenance.full_texts_available(provenance.SHARED_DIR)
+    bad = Entry("x", "sourced", 1.0, '001_3af3d05dba52c1d7.txt: "Putin will never fight"')
+    found = provenance.bibliography_problems([bad])
+    assert len(found) == 1 and "not among the passages of reuters-otb-2024-05" in found[0]
+
+
+@pytest.mark.parametrize("source, fragment", [
+    ('001_3af3d05dba52c1d7.txt: "Putin can fight for as long as it takes"', None),
+    ('001 (comment): "A cease fire simply lets Putin reload"', None),           # the comments part
+    ('REFERENCES.md, Fortna 2004: "the risk of renewed war falls with time since the ceasefire"', None),
+    ('005_0123456789abcdef.txt: "anything"', "seed 005, which has no sources.yaml entry"),
+    ('REFERENCES.md, Nobody 2020: figures', "without the alias of a sources.yaml entry"),
+    ('REFERENCES.md, Kiel: "almost half"', "not among the passages of kiel-support-tracker"),
+    ('"orphan" then 002', "names no seed file"),
+])
+def test_the_bibliography_check_names_what_is_missing(source, fragment):
+    found = provenance.bibliography_problems([Entry("x", "sourced", 1.0, source)])
+    if fragment is None:
+        assert found == []
+    else:
+        assert found and fragment in found[0], found
 
 
 def test_a_missing_quotation_is_reported(tmp_path):
@@ -77,8 +111,20 @@ def test_a_missing_quotation_is_reported(tmp_path):
     assert found[1].startswith("z:") and "not in" in found[1]
 
 
+def test_a_bibliography_passage_missing_from_the_full_text_is_reported(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "001_3af3d05dba52c1d7.txt").write_text(
+        "\u201cPutin can fight for as long as it takes, but Putin is also ready for a ceasefire \u2013 to freeze")
+    bib = {k: d for k, d in sources.bibliography().items() if k in ("reuters-otb-2024-05", "abmedia-2025-03")}
+    found = provenance.passage_problems(tmp_path, bib)
+    assert any("abmedia-2025-03: 002_874e2567e534d42f.txt is not in" in f for f in found)
+    missing = [f for f in found if f.startswith("sources.yaml: reuters-otb-2024-05: passage")]
+    assert len(missing) == len(bib["reuters-otb-2024-05"].passages) - 1   # only one passage is in the text
+
+
 def test_explain_parameters_lists_every_parameter_preference_and_red_line():
     from sim.scenario.docgen import explain_parameters
+    from sim.scenario.sources import cite
 
     text = explain_parameters()
     for e in provenance.entries():
@@ -88,4 +134,16 @@ def test_explain_parameters_lists_every_parameter_preference_and_red_line():
         elif file.startswith("profiles/"):
             actor = file[len("profiles/"):-len(".yaml")]
             assert f"actors.{actor}.{key}" in text, e.where
-        assert e.source in text or not file.startswith(("parameters", "profiles")), e.where
+        assert cite(e.source) in text or not file.startswith(("parameters", "profiles")), e.where
+    assert ".txt" not in text and "REFERENCES.md" not in text    # documents by label, never a file
+
+
+def test_quotations_from_two_parts_of_one_page_need_two_mentions():
+    """A citation shows one entry per mention, so every quote after it must be that entry's."""
+    mixed = Entry("x", "sourced", 1.0, '001: "Putin can fight for as long as it takes"; '
+                                       '"A cease fire simply lets Putin reload his military"')
+    found = provenance.bibliography_problems([mixed])
+    assert len(found) == 1 and "reload" in found[0] and "reuters-otb-2024-05" in found[0]
+    split = Entry("y", "sourced", 1.0, '001: "Putin can fight for as long as it takes"; 001 (comment): '
+                                       '"A cease fire simply lets Putin reload his military"')
+    assert provenance.bibliography_problems([split]) == []

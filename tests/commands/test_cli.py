@@ -75,13 +75,16 @@ def test_options_are_validated(cli, root, tmp_path):
 
 def test_explain_actor_and_parameters(cli):
     code, out, _ = cli("explain", "russia")
-    assert code == 0 and "Red lines" in out and "001_3af3d05dba52c1d7.txt" in out and "foreign_troops" in out
+    assert code == 0 and "Red lines" in out and "foreign_troops" in out
+    assert "Reuters via Outside the Beltway, May 2024" in out and ".txt" not in out   # cited by label
     code, out, _ = cli("explain", "ukraine")
     assert "will never accept Russia controlling any part of Ukraine" in out
     code, out, _ = cli("explain", "us")
     assert code == 0 and "would not speak about a ceasefire without Ukraine" in out
     code, out, _ = cli("explain", "--parameters")
     assert code == 0 and "attrition.exchange_ratio" in out and "CSIS" in out
+    code, out, _ = cli("explain", "--sources")
+    assert code == 0 and "ChainNews ABMedia, March 2025" in out and "devastating financial consequences" in out
     code, _, err = cli("explain", "china")
     assert code == 2
 

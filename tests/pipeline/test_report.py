@@ -96,7 +96,7 @@ def test_report_shows_descriptions_diff_table_and_red_lines(comparison, comparis
     assert "paired difference vs freeze" in h
     # Ukraine's red lines veto the refusal's terms; their sources are quoted
     assert "vetoes refusal" in h
-    assert "003_b310c964025fb84c.txt" in h
+    assert "Responsible Statecraft, February 2024" in h and ".txt" not in h   # cited by label
     # pre-rendered figures are used as given
     fig = Figure("x.png", "caption <b>", PNG + b"rest")
     runs = [ReportRun(comparison.scenarios[0], comparison.outcomes[0])]
