@@ -345,16 +345,18 @@ def feature_scores(x, y: np.ndarray, owner: list[str], dims: list[Dimension], tr
                                   min_samples_leaf=max(1, int(0.01 * len(y))), n_jobs=1,
                                   random_state=_random_state(seed, "extra_trees"))
     forest.fit(x.to_numpy(), y)
-    per_tree = np.array([t.feature_importances_ for t in forest.estimators_])
+    # as scikit-learn's feature_importances_: the mean over the trees that split at all
+    per_tree = np.array([t.feature_importances_ for t in forest.estimators_ if t.tree_.node_count > 1]
+                        or [np.zeros(x.shape[1])])
     names = [d.path for d in dims]
     index = {n: i for i, n in enumerate(names)}
     agg = np.zeros((per_tree.shape[0], len(names)))
     for j, o in enumerate(owner):
         agg[:, index[o]] += per_tree[:, j]
-    sums = agg.sum(axis=1, keepdims=True)
-    agg = np.divide(agg, sums, out=np.zeros_like(agg), where=sums > 0)
-    df = pd.DataFrame({"parameter": names, "label": [d.label for d in dims], "importance": agg.mean(axis=0),
-                       "std": agg.std(axis=0)})
+    mean = agg.mean(axis=0)
+    total = mean.sum()
+    df = pd.DataFrame({"parameter": names, "label": [d.label for d in dims],
+                       "importance": mean / total if total > 0 else mean, "std": agg.std(axis=0)})
     df = df.sort_values(["importance", "parameter"], ascending=[False, True]).reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     return df, float(forest.oob_score_)
