@@ -520,7 +520,7 @@ def write_discovery(r: Discovery, target: Path, *, force: bool = False, figures:
                "coverage": b["coverage"], "density": b["density"], "mass": b["mass"],
                "limits": box_records(r)}
         (tmp / "box.json").write_bytes(json_bytes(_clean(box)))
-        pd.DataFrame(box_records(r)).to_csv(tmp / "box.csv", index=False, float_format="%.6g")
+        pd.DataFrame(box_records(r)).to_csv(tmp / "box.csv", index=False)   # exact: limits are data values
         r.trajectory.to_csv(tmp / "trajectory.csv", index=False, float_format="%.6g")
         r.scores.to_csv(tmp / "feature_scores.csv", index=False, float_format="%.6g")
         (tmp / "tree.txt").write_text(r.tree_text, encoding="utf-8")
