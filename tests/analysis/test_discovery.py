@@ -69,6 +69,36 @@ def test_prim_keeps_the_levels_of_a_categorical_parameter():
     assert lim["m"].restricted and lim["m"].levels == ("b", "c")
     assert abs(lim["x3"].low - 0.6) <= TOL
     assert not lim["x1"].restricted and not lim["x4"].restricted
+    # the feature score of m is the sum over its levels' one-hot columns
+    score = dict(zip(r.scores["parameter"], r.scores["importance"]))
+    assert set(r.scores["parameter"][:2]) == {"x3", "m"} and score["m"] + score["x3"] > 0.8
+    assert score["m"] > 0.2 and max(score["x1"], score["x2"], score["x4"]) < 0.02   # 0.31 and < 0.003 here
+
+
+def test_rows_where_the_condition_is_undefined_are_left_out():
+    t = _uniform_table()
+    f = t.frame
+    f["p"] = np.where(f.x1 > 0.5, 0.9, 0.1)
+    f.loc[:99, "p"] = np.nan                       # e.g. no offer was put at these points
+    r = discovery.discover(t, "p > 0.5", Settings(trees=20))
+    assert r.used_rows == 2900 and r.undefined_rows == 100
+    assert int(r.met.sum()) == int((f.x1[100:] > 0.5).sum())
+    assert abs(r.trajectory.loc[0, "density"] - (f.x1[100:] > 0.5).mean()) < 1e-12
+    assert "100 points left out" in discovery.format_discovery(r)
+
+
+def test_an_existing_folder_is_not_replaced_without_force(tmp_path):
+    from sim.scenario.errors import RunExistsError
+
+    t = _uniform_table(n=400)
+    t.source = tmp_path / "points.csv"
+    t.frame.to_csv(t.source)
+    t.frame["y"] = (t.frame.x1 > 0.5).astype(float)
+    r = discovery.discover(t, "y == 1", Settings(trees=30))
+    discovery.write_discovery(r, tmp_path / "d", figures=False)
+    with pytest.raises(RunExistsError):
+        discovery.write_discovery(r, tmp_path / "d", figures=False)
+    assert "manifest.json" in discovery.write_discovery(r, tmp_path / "d", figures=False, force=True)
 
 
 def test_box_choice_follows_min_coverage_and_step():
