@@ -407,7 +407,8 @@ def _num(v: float) -> str:
     return f"{v:.4g}"
 
 
-def format_discovery(r: Discovery, every: int | None = None) -> str:
+def format_discovery(r: Discovery, every: int | None = None, top: int = 15) -> str:
+    """The result as terminal text: counts, trajectory (about 12 steps), box, tree, top feature scores."""
     t = r.table
     meets = int(r.met.sum())
     lines = [f"{r.condition!r} holds in {meets:,} of {r.used_rows:,} {t.row_word} "
@@ -457,8 +458,10 @@ def format_discovery(r: Discovery, every: int | None = None) -> str:
     oob = f", out-of-bag accuracy {100 * r.oob_accuracy:.1f}% (commoner answer: {base:.1f}%)" \
         if r.oob_accuracy is not None else ""
     lines += ["", f"feature scores (extra-trees impurity importance, {r.settings.trees} trees{oob}; sum to 1)"]
-    for _, row in r.scores.iterrows():
+    for _, row in r.scores.head(top).iterrows():
         lines.append(f"  {int(row['rank']):>2}. {row['parameter']:<{width}}{row['importance']:.3f} +/- {row['std']:.3f}")
+    if len(r.scores) > top:
+        lines.append(f"  ... {len(r.scores) - top} more in feature_scores.csv")
     return "\n".join(lines)
 
 
