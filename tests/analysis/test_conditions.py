@@ -86,3 +86,27 @@ def test_python_is_never_evaluated(frame, tmp_path):
         with pytest.raises(ConditionError):
             evaluate(text, frame)
     assert not marker.exists()
+
+
+# -- fuzz: any text either evaluates or fails with a ConditionError --------------------------
+from hypothesis import given, strategies as st  # noqa: E402
+
+from fuzz_support import fuzz_settings  # noqa: E402
+
+_PIECES = st.sampled_from(["p_holds", "outcome", "censored", "exchange_ratio", "nope", "(", ")", "and", "or",
+                           "not", "==", "!=", "<", "<=", ">", ">=", "=", "0.5", "-1e3", "'ceasefire_holds'",
+                           "\"x", "true", "false", "[", "]", ".", "@", "__import__", ",", "  "])
+
+
+@fuzz_settings(300)
+@given(st.lists(_PIECES, max_size=9).map(" ".join) | st.text(max_size=30))
+def test_any_text_evaluates_or_gives_a_condition_error(text):
+    frame = pd.DataFrame({"p_holds": [0.1, np.nan, 0.9], "outcome": ["a", "ceasefire_holds", "b"],
+                          "censored": [True, False, True], "param.attrition.exchange_ratio": [1.0, 2.0, 3.0]})
+    try:
+        ev = evaluate(text, frame)
+    except ConditionError as exc:
+        assert str(exc).startswith("<command line>: key 'condition':")
+        return
+    assert ev.met.dtype == bool and len(ev.met) == 3
+    assert not (ev.met & ev.undefined).any()
