@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,13 +155,13 @@ def load_run(folder: str | Path) -> Table:
     if not is_run_folder(folder):
         raise InputError.single(str(folder), None, "", "not a run or sweep results folder (no manifest.json "
                                                        "with outcomes.csv, nor sweep.json)")
-    source = folder / "outcomes.parquet"
+    source, frame = folder / "outcomes.parquet", None
     if source.is_file():
         try:
             frame = pd.read_parquet(source)
-        except ImportError:
-            source = folder / "outcomes.csv"
-    if not source.is_file() or source.suffix == ".csv":
+        except ImportError:                         # no pyarrow: the CSV has the same rows
+            frame = None
+    if frame is None:
         source = folder / "outcomes.csv"
         frame = pd.read_csv(source, keep_default_na=False, na_values=["nan", "NaN", ""])
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -493,8 +494,6 @@ def default_name(condition: str) -> str:
             continue
         else:
             out.append(tok.text)
-    import re
-
     name = re.sub(r"[^A-Za-z0-9_.=+-]+", "_", "".join(out))
     name = re.sub(r"-{2,}", "-", name).strip("-_.")
     return name[:120] or "condition"

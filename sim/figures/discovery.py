@@ -115,5 +115,5 @@ def feature_scores(scores, condition: str, path: Path, top: int = 25) -> Path:
     ax.set_yticks(y, ["\n".join(textwrap.wrap(str(s), 60)) for s in df["label"]], fontsize=8)
     more = f" (top {top} of {len(scores)})" if len(scores) > top else ""
     style_axes(ax, f"Feature scores{more}\n{_title(condition)}",
-               "extra-trees impurity importance (sums to 1; bar = spread across trees)", "")
+               "extra-trees impurity importance (sums to 1; whisker = 1 standard deviation across trees)", "")
     return save_png(fig, path)

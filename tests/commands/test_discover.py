@@ -144,3 +144,18 @@ def test_missing_extra_names_it(run_folder, cli, monkeypatch):
     code, _, err = cli("discover", run_folder, "outcome == 'ceasefire_holds'")
     assert code == 2
     assert "scenario discovery needs prim: install the [discover] extra (pip install -e \".[discover]\")" in err
+
+
+def test_a_run_without_parquet_is_read_from_its_csv(run_folder, cli, tmp_path):
+    import shutil
+
+    csv_only = tmp_path / "freeze"
+    shutil.copytree(run_folder, csv_only)
+    (csv_only / "outcomes.parquet").unlink()
+    args = ["outcome == 'ceasefire_holds'", "--trees", "20", "--no-figures"]
+    assert cli("discover", run_folder, *args, "--out", tmp_path / "a")[0] == 0
+    assert cli("discover", csv_only, *args, "--out", tmp_path / "b")[0] == 0
+    a, b = (json.loads((tmp_path / d / "box.json").read_text()) for d in "ab")
+    assert b["source"].endswith("outcomes.csv")
+    for key in ("rows", "rows_meeting", "step", "coverage", "density"):
+        assert a[key] == b[key]
