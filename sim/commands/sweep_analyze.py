@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.sweeps.analysis import analyze
+from sim.commands import discover
 from sim.commands.common import positive_int
 
 
@@ -23,6 +24,10 @@ def register(sub) -> None:
                    help="outcome shown by --heatmap (default: the first outcome)")
     p.add_argument("--bins", type=positive_int, default=8, help="bins per range parameter in heatmaps (default 8)")
     p.add_argument("--no-figures", action="store_true", help="indices only, no PNG figures")
+    p.add_argument("--discover", default=None, metavar="CONDITION",
+                   help="scenario discovery instead of indices, on a sweep or a run folder: same as "
+                        "`ceasefire-sim discover FOLDER CONDITION`")
+    discover.add_options(p)
     p.set_defaults(handler=main)
 
 
@@ -35,5 +40,7 @@ def report(folder, quiet: bool = False, **kwargs) -> int:
 
 
 def main(args) -> int:
+    if args.discover is not None or args.list_columns:
+        return discover.run(args, args.discover)
     return report(args.folder, outcomes=args.outcome, heatmaps=[tuple(h) for h in args.heatmap or []] or None,
                   heatmap_outcome=args.heatmap_outcome, bins=args.bins, figures=not args.no_figures)
