@@ -32,7 +32,7 @@ from sim.engine.war import WarParams
 
 def discount_sums(delta, horizon):
     """``S0 = sum_{k<H} d^k`` and ``S1 = sum_{k<H} k d^k`` (arrays)."""
-    d = np.minimum(delta, 1.0 - 1e-12)
+    d = np.clip(delta, 1e-12, 1.0 - 1e-12)
     dh = d ** horizon
     s0 = (1.0 - dh) / (1.0 - d)
     s1 = d * (1.0 - horizon * d ** (horizon - 1.0) + (horizon - 1.0) * dh) / (1.0 - d) ** 2
