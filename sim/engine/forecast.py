@@ -161,3 +161,18 @@ def break_probability(gain, cost, resolve, noise_sd):
 
     z = (gain - cost + resolve) / np.maximum(noise_sd, 1e-9)
     return ndtr(z)
+
+
+def unbiased_beliefs(scenario):
+    """The scenario with unbiased beliefs: no optimism, no reload fear, no learning drift.
+
+    The documented switch for checking forecasts against the model's own simulation
+    (tests/engine/test_forecast.py): every belligerent's believed balance is the true one.
+    """
+    changes = {}
+    for actor in ("russia", "ukraine"):
+        beliefs = scenario.actors[actor].beliefs
+        for key, value in (("optimism", 0.0), ("reload_fear", 1.0), ("learning", 0.0)):
+            if key in beliefs:
+                changes[f"actors.{actor}.beliefs.{key}"] = value
+    return scenario.with_changes(changes)

@@ -25,7 +25,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.engine import valuation, war
+from sim.engine import durability, valuation, war
 from sim.engine.forecast import TERMINAL_LINE
 from sim.engine.beliefs import BeliefState, init_paths, observe_week
 from sim.engine.actors import CLASSES
@@ -146,6 +146,7 @@ class CeasefireModel(mesa.Model):
         self.ceasefire_weeks = np.zeros(n, dtype=np.int64)
         self.keep_gain = {k: np.zeros(n) for k in BELLIGERENT_KEYS}   # cached G of the keep-or-break rule
         self.gain_week = np.full(n, NEVER, dtype=np.int64)
+        self.believed_survival_52 = {k: np.full(n, np.nan) for k in BELLIGERENT_KEYS}  # first ceasefire
         self.offered = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.accepted = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.accept_week = {a: np.full(n, -1, dtype=np.int64) for a in ACTORS}
@@ -274,6 +275,12 @@ class CeasefireModel(mesa.Model):
             deal = live.copy()
             for party in offer.parties:
                 deal &= decisions[party]
+            if offer.terms.scope == "full" and deal.any():
+                for key in BELLIGERENT_KEYS:      # what each side expected of the deal's durability
+                    believed = self.on(deal, lambda m, key=key: durability.deal_value(
+                        m, m.actors[key], offer.terms, m.actors[key].current_bias())[1], float)
+                    self.believed_survival_52[key] = np.where(deal & (self.ceasefires == 0), believed,
+                                                              self.believed_survival_52[key])
             self.united_states.react_to_refusal(offer, live & ~decisions["russia"],
                                                 live & ~decisions["ukraine"])
             self.start_ceasefire(deal, index, t)

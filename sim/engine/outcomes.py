@@ -68,6 +68,8 @@ class Outcomes:
             cols[f"accept_week_{a}"] = model.accept_week[a].copy()
         for a in ACTORS:
             cols[f"utility_{a}"] = model.utility[a].copy()
+        for a, believed in model.believed_survival_52.items():
+            cols[f"believed_survival_52_{a}"] = believed.copy()
         for path, param in model.scenario.params.items():
             if param.is_random:
                 cols[f"param.{path}"] = model.p[path].copy()
