@@ -15,7 +15,9 @@ the war resumed from the line at age 0 and from the reloaded state at age
 :data:`~sim.engine.forecast.RELOAD_AGE`, and from them ``G`` of both belligerents at those
 ages (linear in age between, constant after). The weekly breakdown risk is then the
 probability that either side's rule fires: its own with its known resolve, the other's
-integrated over the other's unknown resolve ``e ~ N(0, resolve_sd)`` (Gauss-Hermite). For a
+integrated over the other's unknown resolve ``e ~ N(0, resolve_sd)`` (Gauss-Hermite), updated
+on the other having agreed (it accepts iff its margin, approximated by ``-G(0)``, beats
+``e + eps``; a Bayesian update on the 3 nodes). For a
 fixed-term truce the ceasefire also survives each term's end only with the believed
 extension probability. So violation cost, monitoring, guarantees and the reload asymmetry
 enter acceptance through the same rule that decides breaking (Powell 2006: a deal the other
@@ -102,7 +104,15 @@ def survival(m, actor, terms, g0, g1, ages):
     for key in BELLIGERENTS:
         other = m.actors[key]
         own = key == actor.key
-        nodes = [(other.resolve, 1.0)] if own else [(x * other.resolve_sd, w) for x, w in zip(GH_NODES, GH_WEIGHTS)]
+        if own:
+            nodes = [(other.resolve, 1.0)]
+        else:
+            # the other side's resolve is unknown; that it agreed tells something (it accepted
+            # iff its margin, about -G at age 0, beat e + eps): weigh the nodes by that likelihood
+            es = [x * other.resolve_sd for x in GH_NODES]
+            like = [w * forecast.break_probability(0.0, g0[key], -e, noise) for e, w in zip(es, GH_WEIGHTS)]
+            total = np.maximum(sum(like), 1e-300)
+            nodes = [(e, lk / total) for e, lk in zip(es, like)]
         curves = []
         for e, w in nodes:
             s = np.ones(m.n)
