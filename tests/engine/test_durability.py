@@ -69,3 +69,26 @@ def test_collapse_is_the_collapsing_sides_worst_outcome():
     hit = out.columns["outcome"] == "ukraine_collapse"
     assert hit.sum() > 5
     assert np.all(out.columns["utility_ukraine"][hit] < off.columns["utility_ukraine"][hit])
+
+
+def believed_survival(changes, actor="ukraine", n=300):
+    from sim.engine import durability
+
+    s = load_scenario(FREEZE).with_changes({"replications": n, **changes})
+    m = CeasefireModel(s, horizon_weeks=1)
+    a = m.actors[actor]
+    return float(np.mean(durability.deal_value(m, a, s.offers[0].terms, a.current_bias())[1]))
+
+
+@pytest.mark.parametrize("term,levels", [("monitoring", ("none", "bilateral", "international")),
+                                         ("guarantees", ("none", "bilateral_agreements", "foreign_troops"))])
+def test_monitoring_and_guarantees_lower_the_expected_breakdown(term, levels):
+    risks = [1.0 - believed_survival({f"offers[0].terms.{term}": lvl}) for lvl in levels]
+    assert all(b < a for a, b in zip(risks, risks[1:])), risks
+
+
+def test_reload_fear_is_about_the_other_side():
+    """Ukraine's fear of Russia's reload lowers the survival it expects; Russia's own reload does not scare it."""
+    calm = believed_survival({"actors.ukraine.beliefs.reload_fear": 1.0})
+    afraid = believed_survival({"actors.ukraine.beliefs.reload_fear": 2.0})
+    assert afraid < calm - 0.01
