@@ -63,9 +63,24 @@ def reservation_lines(model: CeasefireModel, offer: Offer) -> dict[str, np.ndarr
         if offer.terms.scope != "full":
             out[key] = np.full(model.n, np.nan)
             continue
-        slope = actor.sign * model.s0 / 52.0
-        out[key] = line0 + (actor.resolve + ev.v_war - ev.v_deal) / slope
+        slope = line_slope(actor, offer, ev, line0)
+        flat = np.abs(slope) < 1e-12          # the line does not matter (e.g. a foreseen collapse)
+        accepts_any = ev.v_deal - ev.v_war > actor.resolve
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[key] = np.where(flat, np.where(accepts_any, -actor.sign, actor.sign) * np.inf,
+                                line0 + (actor.resolve + ev.v_war - ev.v_deal) / slope)
     return out
+
+
+def line_slope(actor, offer: Offer, ev, line0) -> np.ndarray:
+    """dV_deal / dline: V_deal is linear in the line (the line shifts the held and the resumed
+    territory alike; the gains from resuming, hence the breakdown risk, do not depend on it).
+
+    Measured on the model's own valuation between the offer's line and the 1991 border (0%).
+    """
+    base = replace(offer, terms=replace(offer.terms, line="pre_2014"))
+    v0 = actor.evaluate(base, proposal=True).v_deal
+    return (ev.v_deal - v0) / np.where(np.abs(line0) > 1e-9, line0, np.nan)
 
 
 def bargaining_range(lines: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
