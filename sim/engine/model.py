@@ -25,7 +25,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.engine import durability, valuation, war
+from sim.engine import valuation, war
 from sim.engine.forecast import TERMINAL_LINE
 from sim.engine.beliefs import BeliefState, init_paths, observe_week
 from sim.engine.actors import CLASSES
@@ -54,6 +54,13 @@ MONITORING_KEY = {"bilateral": "ceasefire.monitoring_bilateral_factor",
                   "international": "ceasefire.monitoring_international_factor"}
 GUARANTEE_KEY = {"bilateral_agreements": "ceasefire.guarantees_bilateral_factor",
                  "foreign_troops": "ceasefire.guarantees_troops_factor"}
+
+
+def accept_and_expect(actor, offer, t):
+    """An actor's decision on ``offer`` and the 52-week survival it expects of the deal (NaN if none)."""
+    accept, ev = actor.decide(offer, t)
+    expected = ev.survival_52 if ev.survival_52 is not None else np.full(len(accept), np.nan)
+    return accept, expected
 
 
 def draw_parameters(scenario: Scenario, streams: KeyedStreams) -> dict[str, np.ndarray]:
@@ -256,6 +263,21 @@ class CeasefireModel(mesa.Model):
         out[idx] = decide(view(self, idx, self._view_cache))
         return np.where(mask, out, np.zeros_like(out))
 
+    def on_pair(self, mask: np.ndarray, decide) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`on` for a ``decide`` returning (bool array, float array)."""
+        count = int(np.count_nonzero(mask))
+        flags, values = np.zeros(self.n, dtype=bool), np.full(self.n, np.nan)
+        if count == 0:
+            return flags, values
+        if count > self.n // 2:
+            f, v = decide(self)
+            return f & mask, np.where(mask, v, np.nan)
+        idx = self._view_cache.find(mask, count)
+        if idx is None:
+            idx = np.flatnonzero(mask)
+        flags[idx], values[idx] = decide(view(self, idx, self._view_cache))
+        return flags & mask, np.where(mask, values, np.nan)
+
     def diplomacy(self, t: int) -> None:
         for index, offer in enumerate(self.offers):
             if not offer.due(t):
@@ -264,9 +286,9 @@ class CeasefireModel(mesa.Model):
             if not live.any():
                 return
             self.decision_round += 1       # a new round of decisions: forecasts are recomputed
-            decisions = {}
+            decisions, believed = {}, {}
             for key in self.actors:
-                accept = self.on(live, lambda m, key=key: m.actors[key].decide(offer, t)[0])
+                accept, believed[key] = self.on_pair(live, lambda m, key=key: accept_and_expect(m.actors[key], offer, t))
                 decisions[key] = accept
                 newly = live & accept & ~self.accepted[key]
                 self.accept_week[key] = np.where(newly, t, self.accept_week[key])
@@ -275,12 +297,9 @@ class CeasefireModel(mesa.Model):
             deal = live.copy()
             for party in offer.parties:
                 deal &= decisions[party]
-            if offer.terms.scope == "full" and deal.any():
-                for key in BELLIGERENT_KEYS:      # what each side expected of the deal's durability
-                    believed = self.on(deal, lambda m, key=key: durability.deal_value(
-                        m, m.actors[key], offer.terms, m.actors[key].current_bias())[1], float)
-                    self.believed_survival_52[key] = np.where(deal & (self.ceasefires == 0), believed,
-                                                              self.believed_survival_52[key])
+            for key in BELLIGERENT_KEYS:      # what each side expected of the first deal's durability
+                self.believed_survival_52[key] = np.where(deal & (self.ceasefires == 0), believed[key],
+                                                          self.believed_survival_52[key])
             self.united_states.react_to_refusal(offer, live & ~decisions["russia"],
                                                 live & ~decisions["ukraine"])
             self.start_ceasefire(deal, index, t)
@@ -338,6 +357,7 @@ class CeasefireModel(mesa.Model):
         expiring = holding & (self.term_end <= t)
         if not expiring.any():
             return holding
+        self.decision_round += 1           # the state has moved since the last forecasts
         extend = expiring.copy()
         for party in offer.parties:
             extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])

@@ -61,6 +61,7 @@ class Evaluation:
     v_war: np.ndarray
     v_deal: np.ndarray
     vetoed: list[str]
+    survival_52: np.ndarray | None = None   # believed 52-week survival of the ceasefire (full scope)
 
     @property
     def margin(self) -> np.ndarray:
@@ -160,8 +161,8 @@ class Actor(mesa.Agent):
         if terms.scope == "energy_strikes":
             saving = self.w_econ * econ_war * (1.0 - m.p["attrition.energy_strike_cost_share"]) / 10.0
             return Evaluation(v_war, v_war + saving * m.s0 + lump, self.vetoes(offer))
-        v_deal = durability.deal_value(m, self, terms, bias)[0] + lump
-        return Evaluation(v_war, v_deal, self.vetoes(offer))
+        v_deal, survival_52 = durability.deal_value(m, self, terms, bias)
+        return Evaluation(v_war, v_deal + lump, self.vetoes(offer), survival_52)
 
     def decide(self, offer: Offer, week: int, proposal: bool = True) -> tuple[np.ndarray, Evaluation]:
         """Accept (or extend) the offer? Bool array, plus the evaluation behind it."""
