@@ -142,12 +142,13 @@ def survival(m, actor, terms, g0, g1, ages):
 def cached(m, key, compute):
     """Memoize a projection for the current week (patrons share theirs: same beliefs)."""
     cache = m.__dict__.setdefault("_forecast_cache", {})
-    full_key = (m.week, getattr(m, "decision_round", 0), m.n) + key
-    if full_key not in cache:
-        if len(cache) > 64:
-            cache.clear()
-        cache[full_key] = compute()
-    return cache[full_key]
+    round_ = (m.week, getattr(m, "decision_round", 0), m.n)
+    if cache.get("round") != round_:        # only this round's forecasts are valid: free the rest
+        cache.clear()
+        cache["round"] = round_
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def weights(m, nb, offset=0, shift=0.0):
@@ -174,7 +175,11 @@ def deal_paths(m, actor, terms, bias):
     start.territory = line
     hold = hold_path(m, start, terms, bias, fear, RELOAD_AGE + np.max(horizon))
     reloaded = _capped(forecast.at_age(hold["states"], RELOAD_AGE), terms)
-    res0, res1 = war_path(m, start, bias), war_path(m, reloaded, bias)
+    if terms.line == "current" and terms.army_cap is None:      # resuming at once = fighting on now
+        res0 = cached(m, ("war", belief_group(actor), False), lambda: war_path(m, start, bias))
+    else:
+        res0 = war_path(m, start, bias)
+    res1 = war_path(m, reloaded, bias)
     belligerents = {k: m.actors[k] for k in BELLIGERENTS}
     v0 = side_values(m, belligerents, res0, hold, terms, line)
     v1 = side_values(m, belligerents, res1, hold, terms, line, offset=RELOAD_AGE)
@@ -197,13 +202,13 @@ def deal_value(m, actor, terms, bias):
     value = forecast.flow_value(actor, d["hold"], econ_peace, m.delta, horizon, peace=True, line=d["line"],
                                 survival=(s_blocks[:-1], d["q"]))
     econ_war = actor.econ(m, peace=False)
+    rates0 = forecast.flow_rates(actor, d["res0"], econ_war)
+    rates1 = forecast.flow_rates(actor, d["res1"], econ_war)
     for j in range(nb):
         tau = j * BLOCK_WEEKS + BLOCK_WEEKS / 2.0
         mass = s_blocks[j] - s_blocks[j + 1]
-        left = np.maximum(horizon - tau, 0.0)
         lam = min(tau / RELOAD_AGE, 1.0)
         w = weights(m, d["res0"]["advance"].shape[0], 0, tau)
-        u0 = forecast.flow_value(actor, d["res0"], econ_war, m.delta, left, weights=w)
-        u1 = forecast.flow_value(actor, d["res1"], econ_war, m.delta, left, weights=w)
-        value = value + np.where(horizon > tau, mass * m.delta ** tau * ((1.0 - lam) * u0 + lam * u1), 0.0)
+        u = (1.0 - lam) * forecast.discounted(rates0, w) + lam * forecast.discounted(rates1, w)
+        value = value + np.where(horizon > tau, mass * m.delta ** tau * u, 0.0)
     return value, d["survival_52"]

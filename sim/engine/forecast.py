@@ -66,11 +66,12 @@ def project(state: war.WarState, wp: war.WarParams, weeks, fight, ru_inflow, ua_
     rows = {k: [] for k in ("territory", "advance", "ru_casualties", "ua_casualties", "ru_force", "ua_force")}
     states = [state.copy()] if keep_states else None
     down = np.zeros(np.shape(s.territory), dtype=bool)
+    decay = war.mean_decay(wp.cover, BLOCK_WEEKS)
     for _ in range(nb):
         t0 = s.territory.copy()
         live = np.where(down, 0.0, 1.0)
         flows = war.block_step(s, wp, BLOCK_WEEKS, np.asarray(fight) * live, ru_inflow, ua_inflow,
-                               ru_rebuild, ua_rebuild, bias)
+                               ru_rebuild, ua_rebuild, bias, decay=decay)
         rows["territory"].append(t0)
         for k in ("advance", "ru_casualties", "ua_casualties", "ru_force", "ua_force"):
             rows[k].append(flows[k] * live if k not in ("ru_force", "ua_force") else flows[k])
@@ -104,6 +105,27 @@ def block_weights(delta, horizon, nb, offset=0, q=None):
     return lead * s0, lead * s1
 
 
+def flow_rates(actor, path, econ, peace=False, line=None):
+    """``(a, b)`` per block: utility ``a + b (k - k_j)`` in week ``k`` of block ``j`` (blocks, R).
+
+    ``a = sign T_j / 52 - cost_j`` and ``b = sign advance_j / 52`` (flow utility of the module
+    docstring); ``peace`` holds ``line`` with no fighting.
+    """
+    terr = path["territory"] if line is None else line
+    cas = 0.0 if peace else actor.own_casualties(path["ru_casualties"], path["ua_casualties"])
+    cost = actor.cost_rate(cas, econ, actor.threat(path["ru_force"], path["ua_force"]))
+    a = actor.sign / 52.0 * terr - cost
+    b = 0.0 if peace else actor.sign / 52.0 * path["advance"]
+    return a, b
+
+
+def discounted(rates, weights) -> np.ndarray:
+    """``sum_j a_j S0_j + b_j S1_j`` for :func:`flow_rates` and :func:`block_weights`."""
+    a, b = rates
+    s0, s1 = weights
+    return np.sum(a * s0 + b * s1, axis=0)
+
+
 def flow_value(actor, path, econ, delta, horizon, offset=0, peace=False, line=None, survival=None,
                weights=None):
     """Discounted utility of ``path`` for ``actor`` over its horizon (arrays of shape (R,)).
@@ -117,11 +139,7 @@ def flow_value(actor, path, econ, delta, horizon, offset=0, peace=False, line=No
     s0, s1 = block_weights(delta, horizon, nb, offset, q) if weights is None else weights
     if survival is not None:
         s0, s1 = s0 * survival[0], s1 * survival[0]
-    terr = path["territory"] if line is None else line
-    adv = 0.0 if peace else path["advance"]
-    cas = 0.0 if peace else actor.own_casualties(path["ru_casualties"], path["ua_casualties"])
-    cost = actor.cost_rate(cas, econ, actor.threat(path["ru_force"], path["ua_force"]))
-    return np.sum(actor.sign / 52.0 * (terr * s0 + adv * s1) - cost * s0, axis=0)
+    return discounted(flow_rates(actor, path, econ, peace, line), (s0, s1))
 
 
 def at_age(states, age):

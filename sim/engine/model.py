@@ -153,7 +153,8 @@ class CeasefireModel(mesa.Model):
         self.ceasefire_weeks = np.zeros(n, dtype=np.int64)
         self.keep_gain = {k: np.zeros(n) for k in BELLIGERENT_KEYS}   # cached G of the keep-or-break rule
         self.gain_week = np.full(n, NEVER, dtype=np.int64)
-        self.believed_survival_52 = {k: np.full(n, np.nan) for k in BELLIGERENT_KEYS}  # first ceasefire
+        # believed 52-week survival of the first ceasefire when agreed; -1 if none (like the weeks)
+        self.believed_survival_52 = {k: np.full(n, -1.0) for k in BELLIGERENT_KEYS}
         self.offered = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.accepted = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.accept_week = {a: np.full(n, -1, dtype=np.int64) for a in ACTORS}
@@ -298,8 +299,8 @@ class CeasefireModel(mesa.Model):
             for party in offer.parties:
                 deal &= decisions[party]
             for key in BELLIGERENT_KEYS:      # what each side expected of the first deal's durability
-                self.believed_survival_52[key] = np.where(deal & (self.ceasefires == 0), believed[key],
-                                                          self.believed_survival_52[key])
+                first = deal & (self.ceasefires == 0) & np.isfinite(believed[key])
+                self.believed_survival_52[key] = np.where(first, believed[key], self.believed_survival_52[key])
             self.united_states.react_to_refusal(offer, live & ~decisions["russia"],
                                                 live & ~decisions["ukraine"])
             self.start_ceasefire(deal, index, t)

@@ -222,7 +222,7 @@ def collapsed(state: WarState, wp: WarParams) -> tuple[np.ndarray, np.ndarray]:
 
 
 def block_step(state: WarState, wp: WarParams, dt, fight, ru_inflow, ua_inflow, ru_rebuild,
-               ua_rebuild, bias=1.0) -> dict[str, np.ndarray]:
+               ua_rebuild, bias=1.0, decay=None) -> dict[str, np.ndarray]:
     """Advance the war by ``dt`` weeks in place, the equations of :func:`step` solved per block.
 
     Used by forecasts (:mod:`sim.engine.forecast`), which cover a planning horizon in a few
@@ -243,7 +243,7 @@ def block_step(state: WarState, wp: WarParams, dt, fight, ru_inflow, ua_inflow, 
     f_ua0 = effectiveness(state.ua_stock, wp.ua_need, wp.cover, wp.fmax)
     f_ru_star = np.clip(ru_inflow / np.maximum(wp.ru_need, TINY), 0.0, wp.fmax)
     f_ua_star = np.clip(ua_inflow / np.maximum(wp.ua_need, TINY), 0.0, wp.fmax)
-    decay = mean_decay(wp.cover, dt)
+    decay = mean_decay(wp.cover, dt) if decay is None else decay     # may be precomputed per model
     f_ru = f_ru_star + (f_ru0 - f_ru_star) * decay
     f_ua = f_ua_star + (f_ua0 - f_ua_star) * decay
     rho, fire = balance(state.ru_force, state.ua_force, f_ru, f_ua, wp)

@@ -145,7 +145,7 @@ def expectations(out: Outcomes) -> dict[str, Any]:
         col = c.get(f"believed_survival_52_{a}")
         if col is None:
             continue
-        had = (c["ceasefire_start_week"] >= 0) & np.isfinite(col)
+        had = (c["ceasefire_start_week"] >= 0) & (col >= 0)
         if not had.any():
             result[a] = {"believed_survival_52": None, "simulated_survival_52": None, "ceasefires": 0}
             continue
