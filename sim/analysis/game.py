@@ -3,15 +3,16 @@
 Bargaining range (Fearon 1995)
 ------------------------------
 A belligerent accepts a deal when ``V_deal - V_war > e`` (:mod:`sim.engine.actors.base`; ``e`` its
-private resolve). ``V_deal`` is linear in the ceasefire line ``L`` with slope
-``sign * S0 / 52`` (:func:`sim.engine.valuation.value_deal`: the line is held in peace and in any
-renewed war), so the *reservation line*, where a side is indifferent, has a closed form:
+private resolve). ``V_deal`` is linear in the ceasefire line ``L`` (:mod:`sim.engine.durability`:
+the line shifts the territory held in peace and in any renewed war alike, and the gains from
+resuming do not depend on it), with slope ``dV/dL`` measured by :func:`line_slope`, so the
+*reservation line*, where a side is indifferent, has a closed form:
 
-    L* = L_offer + (e + V_war - V_deal(L_offer)) / (sign * S0 / 52)
+    L* = L_offer + (e + V_war - V_deal(L_offer)) / (dV_deal / dL)
 
 Russia (sign +1) accepts lines above its ``L*_R``, Ukraine (sign -1) lines below its
 ``L*_U``. Both are computed with each side's *beliefs* (optimism, learning), its costs and
-the commitment risk it prices in (breakdown hazard, the other side's reload), holding the
+the commitment risk it prices in (the derived breakdown risk, the other side's reload), holding the
 offer's other terms fixed. The bargaining range is ``[L*_R, L*_U]``: it exists when
 ``L*_R <= L*_U`` and its width is ``L*_U - L*_R`` (percentage points of Ukraine). Red lines
 on named lines (Russia: pre-2022; Ukraine: the four regions) are reported, not folded in.

@@ -114,7 +114,6 @@ class CeasefireModel(mesa.Model):
         self.war = war.WarState.initial(self.wp, p["attrition.territory_start_pct"])
         self.delta = p["decision.weekly_discount"]
         self.horizon_plan = np.round(p["decision.planning_horizon_weeks"])
-        self.decay = war.mean_decay(self.wp.cover, self.horizon_plan)
         self.s0, self.s1 = valuation.discount_sums(self.delta, self.horizon_plan)
         self._view_cache = ViewCache()
         self.rebuild_ru = p["ceasefire.russia_rebuild_share"]

@@ -74,7 +74,7 @@ def _static_part(model, idx) -> dict:
         "_forecast_cache": {},
         "_weights_cache": {},
     }
-    for name in ("delta", "horizon_plan", "decay", "s0", "s1", "rebuild_ru", "rebuild_ua", "threat_draw"):
+    for name in ("delta", "horizon_plan", "s0", "s1", "rebuild_ru", "rebuild_ua", "threat_draw"):
         out[name] = cut(getattr(model, name))
     out["actor_arrays"] = {
         key: {k: (cut(v) if not isinstance(v, dict) else {kk: cut(vv) for kk, vv in v.items()})
