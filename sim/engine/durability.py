@@ -194,16 +194,19 @@ def deal_paths(m, actor, terms, bias):
             "res1": res1, "s_blocks": s_blocks, "q": q, "survival_52": surv[-1], "nb": nb}
 
 
-def deal_value(m, actor, terms, bias):
-    """``(V_deal without term values, believed 52-week survival)`` of a full ceasefire on ``terms``."""
+def deal_value(m, actor, terms, bias, part=None):
+    """``(V_deal without term values, believed 52-week survival)`` of a full ceasefire on ``terms``.
+
+    ``part`` (one of :data:`sim.engine.forecast.PARTS`) values only that term of utility.
+    """
     d = cached(m, ("deal", terms, belief_group(actor)), lambda: deal_paths(m, actor, terms, bias))
     horizon, nb, s_blocks = m.horizon_plan, d["nb"], d["s_blocks"]
     econ_peace = actor.econ(m, peace=True, relief=relief_of(terms))
     value = forecast.flow_value(actor, d["hold"], econ_peace, m.delta, horizon, peace=True, line=d["line"],
-                                survival=(s_blocks[:-1], d["q"]))
+                                survival=(s_blocks[:-1], d["q"]), part=part)
     econ_war = actor.econ(m, peace=False)
-    rates0 = forecast.flow_rates(actor, d["res0"], econ_war)
-    rates1 = forecast.flow_rates(actor, d["res1"], econ_war)
+    rates0 = forecast.flow_rates(actor, d["res0"], econ_war, part=part)
+    rates1 = forecast.flow_rates(actor, d["res1"], econ_war, part=part)
     for j in range(nb):
         tau = j * BLOCK_WEEKS + BLOCK_WEEKS / 2.0
         mass = s_blocks[j] - s_blocks[j + 1]

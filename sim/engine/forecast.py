@@ -105,18 +105,34 @@ def block_weights(delta, horizon, nb, offset=0, q=None):
     return lead * s0, lead * s1
 
 
-def flow_rates(actor, path, econ, peace=False, line=None):
+#: The named parts of flow utility (:func:`flow_rates` with ``part``), which add up to it.
+PARTS = ("territory", "casualties", "economic", "security")
+
+
+def flow_rates(actor, path, econ, peace=False, line=None, part=None):
     """``(a, b)`` per block: utility ``a + b (k - k_j)`` in week ``k`` of block ``j`` (blocks, R).
 
     ``a = sign T_j / 52 - cost_j`` and ``b = sign advance_j / 52`` (flow utility of the module
-    docstring); ``peace`` holds ``line`` with no fighting.
+    docstring); ``peace`` holds ``line`` with no fighting. ``part`` (one of :data:`PARTS`)
+    keeps only that term: territory, own casualties, economic cost or security (the threat).
     """
     terr = path["territory"] if line is None else line
     cas = 0.0 if peace else actor.own_casualties(path["ru_casualties"], path["ua_casualties"])
-    cost = actor.cost_rate(cas, econ, actor.threat(path["ru_force"], path["ua_force"]))
-    a = actor.sign / 52.0 * terr - cost
-    b = 0.0 if peace else actor.sign / 52.0 * path["advance"]
-    return a, b
+    threat = actor.threat(path["ru_force"], path["ua_force"])
+    if part is None:
+        cost = actor.cost_rate(cas, econ, threat)
+        a = actor.sign / 52.0 * terr - cost
+        b = 0.0 if peace else actor.sign / 52.0 * path["advance"]
+        return a, b
+    if part == "territory":
+        return actor.sign / 52.0 * terr, (0.0 if peace else actor.sign / 52.0 * path["advance"])
+    if part == "casualties":
+        return -actor.cost_rate(cas, 0.0, 0.0) * np.ones_like(path["advance"]), 0.0
+    if part == "economic":
+        return -actor.cost_rate(0.0, econ, 0.0) * np.ones_like(path["advance"]), 0.0
+    if part == "security":
+        return -actor.cost_rate(0.0, 0.0, threat), 0.0
+    raise ValueError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}")
 
 
 def discounted(rates, weights) -> np.ndarray:
@@ -127,7 +143,7 @@ def discounted(rates, weights) -> np.ndarray:
 
 
 def flow_value(actor, path, econ, delta, horizon, offset=0, peace=False, line=None, survival=None,
-               weights=None):
+               weights=None, part=None):
     """Discounted utility of ``path`` for ``actor`` over its horizon (arrays of shape (R,)).
 
     ``survival`` = (S at block starts, weekly q per block), both (blocks, R), weighs a
@@ -139,7 +155,7 @@ def flow_value(actor, path, econ, delta, horizon, offset=0, peace=False, line=No
     s0, s1 = block_weights(delta, horizon, nb, offset, q) if weights is None else weights
     if survival is not None:
         s0, s1 = s0 * survival[0], s1 * survival[0]
-    return discounted(flow_rates(actor, path, econ, peace, line), (s0, s1))
+    return discounted(flow_rates(actor, path, econ, peace, line, part), (s0, s1))
 
 
 def at_age(states, age):

@@ -136,13 +136,14 @@ class Actor(mesa.Agent):
         """Weekly cost in pp-years (:func:`sim.engine.valuation.cost_rate` with this actor's weights)."""
         return valuation.cost_rate(self.w_cas, self.w_econ, self.w_sec, casualties, econ, threat)
 
-    def evaluate(self, offer: Offer, proposal: bool = True) -> Evaluation:
+    def evaluate(self, offer: Offer, proposal: bool = True, part: str | None = None) -> Evaluation:
         """V_deal and V_war of ``offer`` in every replication, from the current state.
 
         Both project the model's war equations over the planning horizon through this actor's
         beliefs (:mod:`sim.engine.forecast`). ``proposal`` is True when the offer is on the
         table (the patrons' threats apply to a refusal); False when an agreed ceasefire is
-        being extended.
+        being extended. ``part`` (one of :data:`sim.engine.forecast.PARTS`) values only that
+        term of utility, without term values (:func:`sim.engine.decomposition.margin_parts`).
         """
         m = self.model
         terms = offer.terms
@@ -156,12 +157,13 @@ class Actor(mesa.Agent):
                                      m.rebuild_ua, bias))
         econ_war = self.econ(m, peace=False, expect_threat=expect_threat)
         v_war = forecast.flow_value(self, path, econ_war, m.delta, m.horizon_plan,
-                                    weights=durability.weights(m, path["advance"].shape[0]))
-        lump = self.lump(offer)
+                                    weights=durability.weights(m, path["advance"].shape[0]), part=part)
+        lump = self.lump(offer) if part is None else 0.0
         if terms.scope == "energy_strikes":
             saving = self.w_econ * econ_war * (1.0 - m.p["attrition.energy_strike_cost_share"]) / 10.0
+            saving = saving if part in (None, "economic") else 0.0
             return Evaluation(v_war, v_war + saving * m.s0 + lump, self.vetoes(offer))
-        v_deal, survival_52 = durability.deal_value(m, self, terms, bias)
+        v_deal, survival_52 = durability.deal_value(m, self, terms, bias, part)
         return Evaluation(v_war, v_deal + lump, self.vetoes(offer), survival_52)
 
     def decide(self, offer: Offer, week: int, proposal: bool = True) -> tuple[np.ndarray, Evaluation]:
