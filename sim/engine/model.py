@@ -88,6 +88,11 @@ def draw_actor(scenario: Scenario, actor: str, streams: KeyedStreams) -> dict[st
 class CeasefireModel(mesa.Model):
     """R replications of a scenario, advanced together one week per ``step()``.
 
+    One Mesa model holds all R replications as arrays of shape (R,); its four agents act on all
+    of them at once. Mesa's own ``rng`` and ``random`` are seeded with the run's seed but unused:
+    every random number comes from the keyed streams of :mod:`sim.engine.rng`, so replication
+    ``i`` draws the same numbers whatever R, chunking or workers.
+
     Parameters
     ----------
     scenario : Scenario
