@@ -270,15 +270,22 @@ def durability_section(img: Path) -> list[str]:
     ] + [f"| {label} | {m['agreed']:,} | " + " | ".join(f"{r.value:.3f}" for r in m["rates"])
          + f" | {pct(m['broken_by_russia'])} |" for label, m in mech.items()] + [
         "",
-        "The fall comes from the violation cost that grows with the ceasefire's age "
-        "(`ceasefire.violation_cost_growth_per_year`, Fortna's observation turned into a mechanism; "
-        "its size is an assumption): without it the risk *rises* in year 2. Selection on private "
-        "resolve plays almost no part. What drives breakdowns at all is the reload asymmetry: Russia "
-        "rebuilds faster during a ceasefire (`ceasefire.russia_rebuild_share` 0.7-1.0 against "
-        "Ukraine's 0.2-0.6), so fighting again soon pays for Russia, which breaks nearly every "
-        "ceasefire that ends; with equal rebuilding, ceasefires almost never break. This is the "
-        "commitment problem of Powell (2006) in the model's terms, and the assumptions behind it "
-        "(rebuild shares, violation cost and its growth) are in the sensitivity tables below.",
+        "**Since issue 12 the risk no longer falls in years 2-3, and two targets fail** "
+        "(`hazard_falls_with_time`; the lower end of `freeze_breakdown_share_3y`'s interval). Actors now "
+        "derive the breakdown risk they expect from the keep-or-break rule the model applies "
+        "(`sim/engine/durability.py`) instead of a free `breakdown_hazard_belief`, so ceasefires that "
+        "would break soon are foreseen and not agreed: the agreed ones rarely break in year 1. "
+        "Later Russia's reload during the ceasefire (`ceasefire.russia_rebuild_share` 0.7-1.0 against "
+        "Ukraine's 0.2-0.6) makes resuming pay faster than the violation cost grows "
+        "(`ceasefire.violation_cost_growth_per_year`, an assumption), so the risk rises with age. "
+        "Before issue 12 the Fortna-like fall relied on actors who did not foresee the other side's "
+        "defection (Ukraine accepted deals that Russia then broke). No assumption was re-tuned to "
+        "restore the targets; what would restore them within the model is a violation cost that grows "
+        "faster than the reload advantage (an institutional lock-in that Fortna's mechanisms - "
+        "demilitarized zones, peacekeepers, joint commissions - would supply), which is a question "
+        "for the sources, not for tuning. The reload asymmetry is still what drives breakdowns at all "
+        "(Powell 2006): with equal rebuilding ceasefires almost never break, and as the asymmetry "
+        "grows fewer deals are agreed (`tests/engine/test_durability.py`).",
         "",
         "![Survival of agreed ceasefires by agreement strength](img/validation_durability.png)",
         "",

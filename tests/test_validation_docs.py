@@ -23,11 +23,19 @@ def test_page_states_what_the_model_is_for_and_not(page):
     assert "**not a forecast**" in page
 
 
+#: Targets missed since issue 12 (tests/analysis/test_validation.py KNOWN_MISSES): the page
+#: must mark them FAIL and say why.
+KNOWN_MISSES = ("hazard_falls_with_time", "freeze_breakdown_share_3y")
+
+
 def test_every_target_is_on_the_page_with_a_verdict(page):
     for t in validation.TARGETS:
         row = next((line for line in page.splitlines() if line.startswith(f"| `{t.key}`")), None)
         assert row is not None, t.key
-        assert row.rstrip().endswith("| pass |"), row
+        verdict = "| **FAIL** |" if t.key in KNOWN_MISSES else "| pass |"
+        assert row.rstrip().endswith(verdict), row
+    for key in KNOWN_MISSES:
+        assert f"`{key}`" in page.split("two targets fail")[1][:600], key     # and the reason is given
 
 
 def test_every_figure_on_the_page_exists(page):

@@ -3,15 +3,16 @@
 Bargaining range (Fearon 1995)
 ------------------------------
 A belligerent accepts a deal when ``V_deal - V_war > e`` (:mod:`sim.engine.actors.base`; ``e`` its
-private resolve). ``V_deal`` is linear in the ceasefire line ``L`` with slope
-``sign * S0 / 52`` (:func:`sim.engine.valuation.value_deal`: the line is held in peace and in any
-renewed war), so the *reservation line*, where a side is indifferent, has a closed form:
+private resolve). ``V_deal`` is linear in the ceasefire line ``L`` (:mod:`sim.engine.durability`:
+the line shifts the territory held in peace and in any renewed war alike, and the gains from
+resuming do not depend on it), with slope ``dV/dL`` measured by :func:`line_slope`, so the
+*reservation line*, where a side is indifferent, has a closed form:
 
-    L* = L_offer + (e + V_war - V_deal(L_offer)) / (sign * S0 / 52)
+    L* = L_offer + (e + V_war - V_deal(L_offer)) / (dV_deal / dL)
 
 Russia (sign +1) accepts lines above its ``L*_R``, Ukraine (sign -1) lines below its
 ``L*_U``. Both are computed with each side's *beliefs* (optimism, learning), its costs and
-the commitment risk it prices in (breakdown hazard, the other side's reload), holding the
+the commitment risk it prices in (the derived breakdown risk, the other side's reload), holding the
 offer's other terms fixed. The bargaining range is ``[L*_R, L*_U]``: it exists when
 ``L*_R <= L*_U`` and its width is ``L*_U - L*_R`` (percentage points of Ukraine). Red lines
 on named lines (Russia: pre-2022; Ukraine: the four regions) are reported, not folded in.
@@ -63,9 +64,24 @@ def reservation_lines(model: CeasefireModel, offer: Offer) -> dict[str, np.ndarr
         if offer.terms.scope != "full":
             out[key] = np.full(model.n, np.nan)
             continue
-        slope = actor.sign * model.s0 / 52.0
-        out[key] = line0 + (actor.resolve + ev.v_war - ev.v_deal) / slope
+        slope = line_slope(actor, offer, ev, line0)
+        flat = np.abs(slope) < 1e-12          # the line does not matter (e.g. a foreseen collapse)
+        accepts_any = ev.v_deal - ev.v_war > actor.resolve
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[key] = np.where(flat, np.where(accepts_any, -actor.sign, actor.sign) * np.inf,
+                                line0 + (actor.resolve + ev.v_war - ev.v_deal) / slope)
     return out
+
+
+def line_slope(actor, offer: Offer, ev, line0) -> np.ndarray:
+    """dV_deal / dline: V_deal is linear in the line (the line shifts the held and the resumed
+    territory alike; the gains from resuming, hence the breakdown risk, do not depend on it).
+
+    Measured on the model's own valuation between the offer's line and the 1991 border (0%).
+    """
+    base = replace(offer, terms=replace(offer.terms, line="pre_2014"))
+    v0 = actor.evaluate(base, proposal=True).v_deal
+    return (ev.v_deal - v0) / np.where(np.abs(line0) > 1e-9, line0, np.nan)
 
 
 def bargaining_range(lines: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

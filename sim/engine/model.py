@@ -26,6 +26,7 @@ import mesa
 import numpy as np
 
 from sim.engine import valuation, war
+from sim.engine.forecast import TERMINAL_LINE
 from sim.engine.beliefs import BeliefState, init_paths, observe_week
 from sim.engine.actors import CLASSES
 from sim.engine.actors.base import SANCTIONS_RELIEF
@@ -43,10 +44,23 @@ OUTCOME_CLASSES = (
     "russia_collapse",    # Russia's army fell below its collapse threshold
 )
 END_NONE, END_BROKEN, END_LAPSED = 0, 1, 2
+BELLIGERENT_KEYS = ("russia", "ukraine")
+#: Weeks between recomputations of a belligerent's gain from resuming a ceasefire (the state
+#: changes slowly while both sides rebuild; the weekly shock and the violation cost's growth
+#: still apply every week).
+GAIN_REFRESH_WEEKS = 13
+NEVER = -(10 ** 9)
 MONITORING_KEY = {"bilateral": "ceasefire.monitoring_bilateral_factor",
                   "international": "ceasefire.monitoring_international_factor"}
 GUARANTEE_KEY = {"bilateral_agreements": "ceasefire.guarantees_bilateral_factor",
                  "foreign_troops": "ceasefire.guarantees_troops_factor"}
+
+
+def accept_and_expect(actor, offer, t):
+    """An actor's decision on ``offer`` and the 52-week survival it expects of the deal (NaN if none)."""
+    accept, ev = actor.decide(offer, t)
+    expected = ev.survival_52 if ev.survival_52 is not None else np.full(len(accept), np.nan)
+    return accept, expected
 
 
 def draw_parameters(scenario: Scenario, streams: KeyedStreams) -> dict[str, np.ndarray]:
@@ -66,12 +80,18 @@ def draw_actor(scenario: Scenario, actor: str, streams: KeyedStreams) -> dict[st
         for key, param in getattr(prof, part).items():
             out[f"{part}.{key}"] = param.sample(streams.uniform(f"actor:{actor}:{part}.{key}"))
     sd = prof.resolve_sd.sample(streams.uniform(f"actor:{actor}:resolve_sd"), (0.0, math.inf))
+    out["resolve_sd"] = np.broadcast_to(np.asarray(sd, dtype=np.float64), streams.ids.shape).copy()
     out["resolve"] = sd * streams.normal(f"actor:{actor}:resolve")
     return out
 
 
 class CeasefireModel(mesa.Model):
     """R replications of a scenario, advanced together one week per ``step()``.
+
+    One Mesa model holds all R replications as arrays of shape (R,); its four agents act on all
+    of them at once. Mesa's own ``rng`` and ``random`` are seeded with the run's seed but unused:
+    every random number comes from the keyed streams of :mod:`sim.engine.rng`, so replication
+    ``i`` draws the same numbers whatever R, chunking or workers.
 
     Parameters
     ----------
@@ -92,15 +112,14 @@ class CeasefireModel(mesa.Model):
         self.n = n = len(ids)
         self.horizon = scenario.horizon_weeks if horizon_weeks is None else int(horizon_weeks)
         self.week = 0
+        self.decision_round = 0
         self.streams = KeyedStreams(self.seed_value, self.replication_ids)
         self.p = p = draw_parameters(scenario, self.streams)
         self.wp = war.WarParams.from_draws(p)
         self.war = war.WarState.initial(self.wp, p["attrition.territory_start_pct"])
         self.delta = p["decision.weekly_discount"]
         self.horizon_plan = np.round(p["decision.planning_horizon_weeks"])
-        self.decay = war.mean_decay(self.wp.cover, self.horizon_plan)
         self.s0, self.s1 = valuation.discount_sums(self.delta, self.horizon_plan)
-        self._survival_cache: dict = {}
         self._view_cache = ViewCache()
         self.rebuild_ru = p["ceasefire.russia_rebuild_share"]
         self.rebuild_ua = p["ceasefire.ukraine_rebuild_share"]
@@ -136,6 +155,10 @@ class CeasefireModel(mesa.Model):
         self.ceasefires = np.zeros(n, dtype=np.int64)
         self.broken_by = np.zeros(n, dtype=np.int64)          # 0 none, 1 Russia, 2 Ukraine, 3 both
         self.ceasefire_weeks = np.zeros(n, dtype=np.int64)
+        self.keep_gain = {k: np.zeros(n) for k in BELLIGERENT_KEYS}   # cached G of the keep-or-break rule
+        self.gain_week = np.full(n, NEVER, dtype=np.int64)
+        # believed 52-week survival of the first ceasefire when agreed; -1 if none (like the weeks)
+        self.believed_survival_52 = {k: np.full(n, -1.0) for k in BELLIGERENT_KEYS}
         self.offered = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.offer_put = [np.zeros(n, dtype=bool) for _ in self.offers]   # offer i was put (any week)
         self.accepted = {a: np.zeros(n, dtype=bool) for a in ACTORS}
@@ -202,30 +225,13 @@ class CeasefireModel(mesa.Model):
             f = f * self.p[GUARANTEE_KEY[terms.guarantees]]
         return f
 
-    def survival(self, terms: Terms):
-        """(q, A, B): believed weekly survival of a ceasefire on these terms and its sums.
-
-        Depends only on the terms and the drawn parameters, so it is cached per terms.
-        """
-        if terms not in self._survival_cache:
-            q = self.believed_survival(terms)
-            a, b = valuation.survival_sums(self.delta, self.horizon_plan, q)
-            self._survival_cache[terms] = (q, a, b)
-        return self._survival_cache[terms]
-
-    def believed_survival(self, terms: Terms) -> np.ndarray:
-        """Weekly survival probability of a ceasefire on these terms, as actors believe it."""
-        hazard = self.p["ceasefire.breakdown_hazard_belief"] / self.strength(terms)
-        q = 1.0 - hazard
-        if terms.duration_weeks is not None:
-            ext = self.p["ceasefire.extension_belief"] if terms.extension else 0.0
-            q = q * (1.0 - (1.0 - ext) / max(terms.duration_weeks, 1.0))
-        return q
-
     def violation_cost(self, terms: Terms) -> np.ndarray:
         """Cost of breaking: base x agreement strength, growing with the ceasefire's age."""
-        years = np.maximum(self.week - self.current_start, 0) / war.WEEKS_PER_YEAR
-        growth = 1.0 + self.p["ceasefire.violation_cost_growth_per_year"] * years
+        return self.violation_cost_at(terms, np.maximum(self.week - self.current_start, 0))
+
+    def violation_cost_at(self, terms: Terms, age_weeks) -> np.ndarray:
+        """The violation cost of a ceasefire on ``terms`` that has held ``age_weeks``."""
+        growth = 1.0 + self.p["ceasefire.violation_cost_growth_per_year"] * age_weeks / war.WEEKS_PER_YEAR
         return self.p["ceasefire.violation_cost"] * self.strength(terms) * growth
 
     # -- the week ------------------------------------------------------------------------
@@ -245,23 +251,38 @@ class CeasefireModel(mesa.Model):
             self.step()
         return self
 
-    def on(self, mask: np.ndarray, decide) -> np.ndarray:
+    def on(self, mask: np.ndarray, decide, dtype=bool) -> np.ndarray:
         """Evaluate ``decide(model_like) -> bool array`` only where ``mask`` holds.
 
         Small subsets are evaluated on a sliced view (:mod:`sim.engine.subset`); results are bit
         for bit those of the full model, since every draw is keyed by replication id.
         """
         count = int(np.count_nonzero(mask))
-        out = np.zeros(self.n, dtype=bool)
+        out = np.zeros(self.n, dtype=dtype)
         if count == 0:
             return out
         if count > self.n // 2:
-            return decide(self) & mask
+            return np.where(mask, decide(self), out)
         idx = self._view_cache.find(mask, count)
         if idx is None:
             idx = np.flatnonzero(mask)
         out[idx] = decide(view(self, idx, self._view_cache))
-        return out & mask
+        return np.where(mask, out, np.zeros_like(out))
+
+    def on_pair(self, mask: np.ndarray, decide) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`on` for a ``decide`` returning (bool array, float array)."""
+        count = int(np.count_nonzero(mask))
+        flags, values = np.zeros(self.n, dtype=bool), np.full(self.n, np.nan)
+        if count == 0:
+            return flags, values
+        if count > self.n // 2:
+            f, v = decide(self)
+            return f & mask, np.where(mask, v, np.nan)
+        idx = self._view_cache.find(mask, count)
+        if idx is None:
+            idx = np.flatnonzero(mask)
+        flags[idx], values[idx] = decide(view(self, idx, self._view_cache))
+        return flags & mask, np.where(mask, values, np.nan)
 
     def diplomacy(self, t: int) -> None:
         for index, offer in enumerate(self.offers):
@@ -271,9 +292,10 @@ class CeasefireModel(mesa.Model):
             if not live.any():
                 return
             self.offer_put[index] |= live
-            decisions = {}
+            self.decision_round += 1       # a new round of decisions: forecasts are recomputed
+            decisions, believed = {}, {}
             for key in self.actors:
-                accept = self.on(live, lambda m, key=key: m.actors[key].decide(offer, t)[0])
+                accept, believed[key] = self.on_pair(live, lambda m, key=key: accept_and_expect(m.actors[key], offer, t))
                 decisions[key] = accept
                 newly = live & accept & ~self.accepted[key]
                 self.accept_week[key] = np.where(newly, t, self.accept_week[key])
@@ -282,6 +304,9 @@ class CeasefireModel(mesa.Model):
             deal = live.copy()
             for party in offer.parties:
                 deal &= decisions[party]
+            for key in BELLIGERENT_KEYS:      # what each side expected of the first deal's durability
+                first = deal & (self.ceasefires == 0) & np.isfinite(believed[key])
+                self.believed_survival_52[key] = np.where(first, believed[key], self.believed_survival_52[key])
             self.united_states.react_to_refusal(offer, live & ~decisions["russia"],
                                                 live & ~decisions["ukraine"])
             self.start_ceasefire(deal, index, t)
@@ -308,6 +333,7 @@ class CeasefireModel(mesa.Model):
         self.war.territory = np.where(mask, self.line_of(offer.terms), self.war.territory)
         self.first_start = np.where(mask & (self.first_start < 0), t, self.first_start)
         self.current_start = np.where(mask, t, self.current_start)
+        self.gain_week = np.where(mask, NEVER, self.gain_week)
         self.ceasefires += mask
 
     def end_ceasefire(self, mask: np.ndarray, reason: int, t: int) -> None:
@@ -329,8 +355,14 @@ class CeasefireModel(mesa.Model):
             holding = self.extend_or_lapse(offer, holding, t)
             if offer.terms.scope != "full" or not holding.any():
                 continue
-            ru_breaks = self.on(holding, lambda m: m.russia.breaks_ceasefire(offer, t))
-            ua_breaks = self.on(holding, lambda m: m.ukraine.breaks_ceasefire(offer, t))
+            deciding = holding & (self.current_start < t)        # not in the week it was agreed
+            due = deciding & (t - self.gain_week >= GAIN_REFRESH_WEEKS)
+            for key in BELLIGERENT_KEYS:
+                gain = self.on(due, lambda m, key=key: m.actors[key].gain_from_resuming(offer.terms), float)
+                self.keep_gain[key] = np.where(due, gain, self.keep_gain[key])
+            self.gain_week = np.where(due, t, self.gain_week)
+            ru_breaks = deciding & self.russia.breaks_ceasefire(offer, t, gain=self.keep_gain["russia"])
+            ua_breaks = deciding & self.ukraine.breaks_ceasefire(offer, t, gain=self.keep_gain["ukraine"])
             broken = ru_breaks | ua_breaks
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
             self.end_ceasefire(broken, END_BROKEN, t)
@@ -343,6 +375,7 @@ class CeasefireModel(mesa.Model):
         expiring = holding & (self.term_end <= t)
         if not expiring.any():
             return holding
+        self.decision_round += 1           # the state has moved since the last forecasts
         extend = expiring.copy()
         for party in offer.parties:
             extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])
@@ -369,6 +402,9 @@ class CeasefireModel(mesa.Model):
         ru_down, ua_down = war.collapsed(self.war, self.wp)
         newly = ~self.ended & (ru_down | ua_down)
         self.collapse = np.where(newly, np.where(ua_down, 1, 2), self.collapse)
+        # the winner takes the line of forecast.TERMINAL_LINE: the collapsing side's worst outcome
+        self.war.territory = np.where(newly, np.where(ua_down, TERMINAL_LINE["ukraine"], TERMINAL_LINE["russia"]),
+                                      self.war.territory)
         self.end_week = np.where(newly, t + 1, self.end_week)
         self.ended |= newly
         self.ceasefire_weeks += self.in_ceasefire & ~self.ended
@@ -386,7 +422,7 @@ class CeasefireModel(mesa.Model):
     def record(self, t: int) -> None:
         f = self.flows
         live = (~self.ended | (self.end_week == t + 1)).astype(np.float64)
-        disc = self.delta ** t * live
+        disc = self.delta ** t      # after a collapse utility keeps accruing at the terminal line
         resting = f["resting"]
         relief = self.week_relief
         s = self.war

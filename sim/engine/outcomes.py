@@ -114,6 +114,10 @@ class Outcomes:
         cols.update(veto_columns(model))
         for a in ACTORS:
             cols[f"utility_{a}"] = model.utility[a].copy()
+        for a, believed in model.believed_survival_52.items():
+            # rounded: vectorized pow/exp may differ in the last bit with the array's length, and
+            # this float is reported as is (R=1 runs must equal the R-run bit for bit)
+            cols[f"believed_survival_52_{a}"] = np.round(believed, 9)
         for path, param in model.scenario.params.items():
             if param.is_random:
                 cols[f"param.{path}"] = model.p[path].copy()

@@ -70,10 +70,11 @@ def _static_part(model, idx) -> dict:
         "wp": WarParams(**{f.name: cut(getattr(model.wp, f.name)) for f in fields(WarParams)}),
         "streams": KeyedStreams(model.streams.seed, model.replication_ids[idx]),
         "replication_ids": model.replication_ids[idx],
-        "_survival_cache": {},
         "n": len(idx),
+        "_forecast_cache": {},
+        "_weights_cache": {},
     }
-    for name in ("delta", "horizon_plan", "decay", "s0", "s1", "rebuild_ru", "rebuild_ua", "threat_draw"):
+    for name in ("delta", "horizon_plan", "s0", "s1", "rebuild_ru", "rebuild_ua", "threat_draw"):
         out[name] = cut(getattr(model, name))
     out["actor_arrays"] = {
         key: {k: (cut(v) if not isinstance(v, dict) else {kk: cut(vv) for kk, vv in v.items()})

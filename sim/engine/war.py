@@ -10,9 +10,14 @@ The equations (each coefficient is a parameter of ``sim/scenario/data/parameters
 * Relative force ratio ``rho = (P_ru / P_ua) / rho_2024``; the front moves
   ``advance = advance_2024 * (rho - stalemate) / (1 - stalemate)`` percentage points per week,
   capped at +-max_advance. ``rho = 1`` reproduces the 2024 pace (~0.7 pp/yr, ISW/DeepState).
-* Casualties: Russia, attacking, loses ``russia_casualties_per_day * 7``; Ukraine loses that over
-  the exchange ratio ``ER * (f_ua / f_ru)**materiel_elasticity`` (CSIS: 2-2.5). When Ukraine
-  advances it is the attacker and loses ``attacker_loss_ratio`` per Russian loss (001: ~3:1).
+* Casualties: Russia, attacking at the 2024 balance, loses ``russia_casualties_per_day * 7``;
+  an attacker's losses scale with the defender's combat power relative to 2024
+  (``(N/N0)**lanchester * f**materiel_elasticity``), so they respond to forces and aid. The
+  defender loses the attacker's losses over the exchange ratio ``ER * (f_ua / f_ru)**elasticity``
+  (CSIS: 2-2.5) when Ukraine defends; when Ukraine attacks it loses ``attacker_loss_ratio`` per
+  Russian loss (001: ~3:1). The two regimes are blended by the front's intensity
+  ``w = clip(1/2 + advance / (2 advance_2024), 0, 1)`` (w = 1 at the 2024 pace): casualties are
+  continuous in the advance, with no jump where the front stops (issue 12).
 * Manpower: ``N += recruits - casualties * permanent_loss_share``; Ukraine's mobilization falls
   in proportion to its remaining pool (demographic limit, 003_b310c964025fb84c.txt).
 * A side below ``collapse_share`` of its starting force collapses.
@@ -134,19 +139,28 @@ def advance(rho, wp: WarParams):
     return np.clip(raw, -wp.max_advance, wp.max_advance)
 
 
-def casualties(adv, fire, wp: WarParams):
-    """Weekly casualties (thousand) of Russia and Ukraine given who is advancing.
+def power_index(force, force0, f, wp: WarParams):
+    """A side's combat power relative to its 2024 level: ``(N / N0)**lanchester * f**elasticity``."""
+    return (np.maximum(force, 0.0) / np.maximum(force0, 1e-9)) ** wp.lanchester \
+        * np.maximum(f, 0.0) ** wp.elasticity
 
-    ``fire`` is Russia's fire ratio from :func:`balance`; more Ukrainian fire raises the
-    exchange ratio ``ER / fire``.
+
+def casualties(adv, fire, wp: WarParams, p_ru=1.0, p_ua=1.0):
+    """Weekly casualties (thousand) of Russia and Ukraine, continuous in the advance.
+
+    ``fire`` is Russia's fire ratio from :func:`balance`; ``p_ru``, ``p_ua`` the sides'
+    :func:`power_index` (1 in 2024). Russia attacking loses ``ru_casualties * p_ua`` and Ukraine
+    that over the exchange ratio ``ER / fire``; Ukraine attacking loses
+    ``ru_casualties / ER * p_ru`` and Russia that over ``attacker_ratio``. The regimes are
+    blended by ``w = clip(1/2 + adv / (2 advance0), 0, 1)``.
     """
     ratio = wp.exchange_ratio / fire
-    russia_attacks = adv >= 0.0
-    ua_when_defending = wp.ru_casualties / ratio
-    ua_when_attacking = wp.ru_casualties / wp.exchange_ratio
-    ua = np.where(russia_attacks, ua_when_defending, ua_when_attacking)
-    ru = np.where(russia_attacks, wp.ru_casualties, ua_when_attacking / wp.attacker_ratio)
-    return ru, ua
+    ru_attacking = wp.ru_casualties * p_ua
+    ua_defending = ru_attacking / ratio
+    ua_attacking = wp.ru_casualties / wp.exchange_ratio * p_ru
+    ru_defending = ua_attacking / wp.attacker_ratio
+    w = np.clip(0.5 + 0.5 * adv / np.maximum(wp.advance0, 1e-12), 0.0, 1.0)
+    return w * ru_attacking + (1.0 - w) * ru_defending, w * ua_defending + (1.0 - w) * ua_attacking
 
 
 def mean_decay(cover, horizon):
@@ -180,7 +194,8 @@ def step(state: WarState, wp: WarParams, fighting, resting, ru_inflow, ua_inflow
     rest = resting.astype(np.float64)
     live = fight + rest
     adv = advance(rho, wp) * fight
-    c_ru, c_ua = casualties(adv, fire, wp)
+    c_ru, c_ua = casualties(adv, fire, wp, power_index(state.ru_force, wp.ru_force0, f_ru, wp),
+                            power_index(state.ua_force, wp.ua_force0, f_ua, wp))
     c_ru = c_ru * fight
     c_ua = c_ua * fight
 
@@ -204,3 +219,56 @@ def step(state: WarState, wp: WarParams, fighting, resting, ru_inflow, ua_inflow
 def collapsed(state: WarState, wp: WarParams) -> tuple[np.ndarray, np.ndarray]:
     """(Russia collapsed, Ukraine collapsed) masks."""
     return state.ru_force < wp.collapse * wp.ru_force0, state.ua_force < wp.collapse * wp.ua_force0
+
+
+def block_step(state: WarState, wp: WarParams, dt, fight, ru_inflow, ua_inflow, ru_rebuild,
+               ua_rebuild, bias=1.0, decay=None) -> dict[str, np.ndarray]:
+    """Advance the war by ``dt`` weeks in place, the equations of :func:`step` solved per block.
+
+    Used by forecasts (:mod:`sim.engine.forecast`), which cover a planning horizon in a few
+    blocks instead of one step a week. Within a block the combat equations (:func:`balance`,
+    :func:`advance`, :func:`casualties`) are evaluated once, with fire effectiveness averaged
+    over the block; stocks and Ukraine's pool follow the exact solution of :func:`step`'s
+    weekly recursions (``S_{k+1} = a S_k + inflow`` with ``a = 1 - 1/cover`` while fighting,
+    ``pool_{k+1} = g pool_k`` with ``g = 1 - rate / pool0``); forces and territory move by the
+    block's rates. ``fight`` is 1 where the front is active and 0 in a full ceasefire (then
+    both sides rebuild at ``ru_rebuild``, ``ua_rebuild`` of wartime recruitment). ``bias``
+    multiplies Russia's relative power, as an actor's beliefs do. Returns the block's weekly
+    rates (advance, casualties) and the mean forces over it.
+    """
+    fight = np.asarray(fight, dtype=np.float64)
+    dt = np.asarray(dt, dtype=np.float64)
+    a = np.clip(1.0 - fight / np.maximum(wp.cover, TINY), 0.0, 1.0)
+    f_ru0 = effectiveness(state.ru_stock, wp.ru_need, wp.cover, wp.fmax)
+    f_ua0 = effectiveness(state.ua_stock, wp.ua_need, wp.cover, wp.fmax)
+    f_ru_star = np.clip(ru_inflow / np.maximum(wp.ru_need, TINY), 0.0, wp.fmax)
+    f_ua_star = np.clip(ua_inflow / np.maximum(wp.ua_need, TINY), 0.0, wp.fmax)
+    decay = mean_decay(wp.cover, dt) if decay is None else decay     # may be precomputed per model
+    f_ru = f_ru_star + (f_ru0 - f_ru_star) * decay
+    f_ua = f_ua_star + (f_ua0 - f_ua_star) * decay
+    rho, fire = balance(state.ru_force, state.ua_force, f_ru, f_ua, wp)
+    adv = advance(rho * bias, wp) * fight
+    c_ru, c_ua = casualties(adv, fire, wp, power_index(state.ru_force, wp.ru_force0, f_ru, wp),
+                            power_index(state.ua_force, wp.ua_force0, f_ua, wp))
+    c_ru, c_ua = c_ru * fight, c_ua * fight
+
+    ad = a ** dt
+    ru_fixed = ru_inflow * wp.cover
+    ua_fixed = ua_inflow * wp.cover
+    state.ru_stock = np.where(fight > 0, ru_fixed + (state.ru_stock - ru_fixed) * ad, state.ru_stock + ru_inflow * dt)
+    state.ua_stock = np.where(fight > 0, ua_fixed + (state.ua_stock - ua_fixed) * ad, state.ua_stock + ua_inflow * dt)
+    share_ru = fight + (1.0 - fight) * ru_rebuild
+    share_ua = fight + (1.0 - fight) * ua_rebuild
+    g = np.clip(1.0 - wp.ua_mobilization * share_ua / np.maximum(wp.ua_pool0, TINY), 0.0, 1.0)
+    ua_recruit = state.ua_pool * (1.0 - g ** dt)
+    state.ua_pool = state.ua_pool - ua_recruit
+    ru_start, ua_start = state.ru_force, state.ua_force
+    state.ru_force = np.maximum(ru_start + (wp.ru_recruits * share_ru - c_ru * wp.permanent) * dt, 0.0)
+    state.ua_force = np.maximum(ua_start + ua_recruit - c_ua * wp.permanent * dt, 0.0)
+    territory = np.clip(state.territory + adv * dt, 0.0, 100.0)
+    moved = (territory - state.territory) / np.maximum(dt, TINY)     # the advance net of the 0-100% clip
+    state.territory = territory
+    state.ru_casualties = state.ru_casualties + c_ru * dt
+    state.ua_casualties = state.ua_casualties + c_ua * dt
+    return {"advance": moved, "ru_casualties": c_ru, "ua_casualties": c_ua,
+            "ru_force": 0.5 * (ru_start + state.ru_force), "ua_force": 0.5 * (ua_start + state.ua_force)}

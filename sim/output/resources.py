@@ -4,7 +4,8 @@ A run holds in memory, at its peak (measured with ``tracemalloc`` on ``scenarios
 see ``tests/test_resources.py``):
 
 * **one chunk of the model**: every state variable is an array of shape (chunk,), about
-  1,700 bytes per replication at the peak of a week (:data:`MODEL_BYTES`, with margin);
+  7,000 bytes per replication at the peak of a week, most of it the actors' forecasts
+  (:data:`MODEL_BYTES`, with margin);
 * **the output writers**: one chunk's CSV text (:data:`WRITER_BYTES` per replication) and
   the rows of one pending Parquet row group (every column, held until the group is full;
   :data:`sim.output.results.PARQUET_ROW_GROUP` rows plus a chunk, twice for Arrow's copy);
@@ -33,9 +34,9 @@ from sim.scenario.offers import ACTORS
 
 #: Smallest chunk automatic chunking goes down to.
 MIN_CHUNK = 500
-#: Peak bytes per replication of one model chunk (measured ~1,670 B; margin for scenarios
-#: with many offers).
-MODEL_BYTES = 2_500
+#: Peak bytes per replication of one model chunk (measured ~6,900 B on freeze with the
+#: forecasts of issue 12, ~1,670 B before; margin for scenarios with many offers).
+MODEL_BYTES = 9_000
 #: Bytes per replication of a chunk while it is written (CSV text, Arrow arrays).
 WRITER_BYTES = 3_000
 #: Bytes per kept outcome cell (float64/int64 values, object pointers for text columns).
@@ -57,9 +58,10 @@ SUMMARY_COLUMNS = (
     "aid_us_bn", "aid_europe_bn",
     *(f"offered_{a}" for a in ACTORS), *(f"accepted_{a}" for a in ACTORS),
     *(f"utility_{a}" for a in ACTORS), *(f"vetoed_by_{a}" for a in ACTORS),
+    "believed_survival_52_russia", "believed_survival_52_ukraine",
 )
 #: Outcome columns that do not depend on the scenario (random parameters add one each).
-FIXED_COLUMNS = 16 + 5 * len(ACTORS)
+FIXED_COLUMNS = 16 + 5 * len(ACTORS) + 2
 
 
 def is_summary_column(name: str) -> bool:

@@ -184,4 +184,33 @@ def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
         "aid_us_bn": _quantiles(c["aid_us_bn"]),
         "aid_europe_bn": _quantiles(c["aid_europe_bn"]),
         "utility_mean": {a: _r(float(np.mean(c[f"utility_{a}"]))) for a in ACTORS},
+        "expectations": expectations(out),
     }
+
+
+def survival_at(times: np.ndarray, surv: np.ndarray, weeks: float) -> float:
+    """Kaplan-Meier S(weeks) from :func:`kaplan_meier`'s output."""
+    return float(surv[np.searchsorted(times, weeks, side="right") - 1])
+
+
+def expectations(out: Outcomes) -> dict[str, Any]:
+    """Per belligerent: believed vs simulated 52-week survival of the agreed (first) ceasefires.
+
+    Believed: the mean of what the side expected when it agreed (``believed_survival_52_*``,
+    :mod:`sim.engine.durability`); simulated: the Kaplan-Meier estimate on the same ceasefires.
+    """
+    c = out.columns
+    result: dict[str, Any] = {}
+    for a in ("russia", "ukraine"):
+        col = c.get(f"believed_survival_52_{a}")
+        if col is None:
+            continue
+        had = (c["ceasefire_start_week"] >= 0) & (col >= 0)
+        if not had.any():
+            result[a] = {"believed_survival_52": None, "simulated_survival_52": None, "ceasefires": 0}
+            continue
+        times, surv = kaplan_meier(c["ceasefire_duration_weeks"][had], c["ceasefire_censored"][had])
+        result[a] = {"believed_survival_52": _r(float(np.mean(col[had]))),
+                     "simulated_survival_52": _r(survival_at(times, surv, 52)),
+                     "ceasefires": int(np.count_nonzero(had))}
+    return result

@@ -35,9 +35,10 @@ def test_deal_value_is_linear_in_the_line_with_the_closed_form_slope(root):
         for line in ("current", "four_regions", "pre_2022"):
             offer = replace(base, terms=replace(base.terms, line=line))
             values[line] = (np.broadcast_to(m.line_of(offer.terms), (m.n,)), actor.evaluate(offer).v_deal)
-        slope = actor.sign * m.s0 / 52.0
-        (l1, v1), (l2, v2) = values["current"], values["four_regions"]
-        assert np.allclose(v2 - v1, slope * (l2 - l1), rtol=1e-9, atol=1e-9)
+        (l1, v1), (l2, v2), (l3, v3) = values["current"], values["four_regions"], values["pre_2022"]
+        slope = (v2 - v1) / (l2 - l1)
+        assert np.allclose(v3 - v1, slope * (l3 - l1), rtol=1e-6, atol=1e-6)
+        assert np.all(actor.sign * slope > 0)
 
 
 def test_reservation_lines_predict_every_acceptance(root):
@@ -76,7 +77,7 @@ def test_fearon_complete_information_range_exists_and_offer_inside_is_accepted()
 
 def test_fearon_private_optimism_closes_the_range():
     full = theory_scenario(replications=300)
-    optimistic = theory_scenario(replications=300, beliefs={"optimism": 0.5})
+    optimistic = theory_scenario(replications=300, beliefs={"optimism": 1.0})
     share = {}
     for name, s in (("full", full), ("optimistic", optimistic)):
         ex, _ = game.bargaining_range(game.reservation_lines(CeasefireModel(s), s.offers[0]))
@@ -87,7 +88,7 @@ def test_fearon_private_optimism_closes_the_range():
 def _slantchev(learning):
     offer = dict(CURRENT_LINE_OFFER, week=52)
     s = theory_scenario(replications=300, offers=[offer],
-                        beliefs={"optimism": 0.3, "prior_sd": 0.2, "learning": learning})
+                        beliefs={"optimism": 0.6, "prior_sd": 0.2, "learning": learning})
     return game.bargaining_path(s.with_changes({"beliefs.front_noise_pp_per_week": 0.02}))
 
 

@@ -15,9 +15,23 @@ import pytest
 from sim.analysis import validation as V
 
 TARGETS = V.targets()
+#: Targets the model misses since issue 12, and why (docs/validation.md, "Ceasefire durability").
+#: Strict: if one passes again the suite says so.
+KNOWN_MISSES = {
+    "hazard_falls_with_time": "actors foresee breakdowns (issue 12): early breakers are not agreed; "
+                              "Russia's reload outgrows the violation cost, so the risk rises with age",
+    "freeze_breakdown_share_3y": "fewer agreed ceasefires break within 3 years once breakdowns are foreseen "
+                                 "(interval 28-34% against a band from 30%)",
+}
 
 
-@pytest.mark.parametrize("key", list(TARGETS))
+def _target(key):
+    if key in KNOWN_MISSES:
+        return pytest.param(key, marks=pytest.mark.xfail(reason=KNOWN_MISSES[key], strict=True))
+    return key
+
+
+@pytest.mark.parametrize("key", [_target(k) for k in TARGETS])
 def test_calibration_target(key):
     t = TARGETS[key]
     c = t.check()
@@ -49,6 +63,7 @@ def test_red_lines_decide_the_history_checks():
     assert ab["russia_rejects_return"].high < 0.05
 
 
+@pytest.mark.xfail(reason=KNOWN_MISSES["hazard_falls_with_time"], strict=True)
 def test_hazard_by_year_falls_for_the_bare_freeze():
     out = V.run("history/freeze_312w")
     d, c = V.agreed(out)
@@ -104,6 +119,7 @@ def test_check_inside_needs_the_whole_interval():
     assert not V.Check(0.3, 0.2, 0.32, 100).inside((0.25, 0.35))
 
 
+@pytest.mark.xfail(reason=KNOWN_MISSES["hazard_falls_with_time"], strict=True)
 def test_the_fall_in_risk_comes_from_the_growing_violation_cost():
     """Mechanism check (docs/validation.md): without growth the risk no longer falls after year 1."""
     mech = V.mechanisms(years=2)

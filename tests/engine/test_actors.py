@@ -22,7 +22,7 @@ CASES = [
     ("ukraine", "oversight", {"monitoring": "none", "guarantees": "foreign_troops"},
      {"guarantees=foreign_troops": 100}),
     ("ukraine", "demilitarization", {"army_cap": 100, "guarantees": "foreign_troops", "monitoring": "international"},
-     {"guarantees=foreign_troops": 100}),
+     {"guarantees=foreign_troops": 400}),
     ("united_states", "ukraine_excluded", {"prisoner_exchange": True, "monitoring": "bilateral"},
      {"prisoner_exchange=true": 100}),
 ]

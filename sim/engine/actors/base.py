@@ -7,7 +7,9 @@ accepts an offer when no enabled red line is crossed and
 
 where ``e`` is its private resolve shock (drawn once per replication: the private
 information of Fearon 1995) and ``noise`` a weekly political shock. V_deal and V_war come
-from :mod:`sim.valuation`, projected with the actor's *believed* balance of forces.
+from :mod:`sim.engine.forecast` and :mod:`sim.engine.durability`: the model's own war
+equations projected through the actor's beliefs, and a breakdown risk derived from the
+keep-or-break rule the model applies.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from sim.engine import valuation
+from sim.engine import durability, forecast, valuation
 from sim.scenario.offers import Offer
 from sim.scenario.schema import ActorProfile
 
@@ -59,6 +61,7 @@ class Evaluation:
     v_war: np.ndarray
     v_deal: np.ndarray
     vetoed: list[str]
+    survival_52: np.ndarray | None = None   # believed 52-week survival of the ceasefire (full scope)
 
     @property
     def margin(self) -> np.ndarray:
@@ -91,6 +94,7 @@ class Actor(mesa.Agent):
         self.prior_sd = draws.get("beliefs.prior_sd", 0.0)      # uncertainty about the balance
         self.learning = draws.get("beliefs.learning", 0.0)      # weight of battlefield news (sim.engine.beliefs)
         self.resolve = draws["resolve"]
+        self.resolve_sd = draws.get("resolve_sd", 0.0)   # known to others only as this spread
 
     # -- what the actor sees -----------------------------------------------------------
     def bias(self):
@@ -128,58 +132,39 @@ class Actor(mesa.Agent):
         return total
 
     # -- valuation -------------------------------------------------------------------
-    def evaluate(self, offer: Offer, proposal: bool = True) -> Evaluation:
+    def cost_rate(self, casualties, econ, threat):
+        """Weekly cost in pp-years (:func:`sim.engine.valuation.cost_rate` with this actor's weights)."""
+        return valuation.cost_rate(self.w_cas, self.w_econ, self.w_sec, casualties, econ, threat)
+
+    def evaluate(self, offer: Offer, proposal: bool = True, part: str | None = None) -> Evaluation:
         """V_deal and V_war of ``offer`` in every replication, from the current state.
 
-        ``proposal`` is True when the offer is on the table (the patrons' threats apply to a
-        refusal); False when an agreed ceasefire is being kept or extended.
+        Both project the model's war equations over the planning horizon through this actor's
+        beliefs (:mod:`sim.engine.forecast`). ``proposal`` is True when the offer is on the
+        table (the patrons' threats apply to a refusal); False when an agreed ceasefire is
+        being extended. ``part`` (one of :data:`sim.engine.forecast.PARTS`) values only that
+        term of utility, without term values (:func:`sim.engine.decomposition.margin_parts`).
         """
         m = self.model
-        s, wp, p = m.war, m.wp, m.p
-        horizon = m.horizon_plan
         terms = offer.terms
         threatened = proposal and offer.proposer == "united_states"
-        ru_in_war, ua_in_war = m.inflows(expect_threat=threatened and self.key == "russia",
-                                         expect_pause=threatened and self.key == "ukraine")
+        expect_threat = threatened and self.key == "russia"
+        ru_in, ua_in = m.inflows(expect_threat=expect_threat, expect_pause=threatened and self.key == "ukraine")
         bias = self.current_bias()
-        adv, c_ru, c_ua = valuation.outlook(s.ru_force, s.ua_force, s.ru_stock, s.ua_stock,
-                                            ru_in_war, ua_in_war, wp, m.decay, bias)
-        threat_war = self.threat(s.ru_force, s.ua_force)
-        econ_war = self.econ(m, peace=False, expect_threat=threatened and self.key == "russia")
-        cost_war = valuation.cost_rate(self.w_cas, self.w_econ, self.w_sec,
-                                       self.own_casualties(c_ru, c_ua), econ_war, threat_war)
-        v_war = valuation.value_war(self.sign, s.territory, adv, cost_war, m.s0, m.s1)
-        lump = self.lump(offer)
+        path = durability.cached(
+            m, ("war", durability.belief_group(self), threatened),
+            lambda: forecast.project(m.war, m.wp, m.horizon_plan, 1.0, ru_in, ua_in, m.rebuild_ru,
+                                     m.rebuild_ua, bias))
+        econ_war = self.econ(m, peace=False, expect_threat=expect_threat)
+        v_war = forecast.flow_value(self, path, econ_war, m.delta, m.horizon_plan,
+                                    weights=durability.weights(m, path["advance"].shape[0]), part=part)
+        lump = self.lump(offer) if part is None else 0.0
         if terms.scope == "energy_strikes":
-            saving = self.w_econ * econ_war * (1.0 - p["attrition.energy_strike_cost_share"]) / 10.0
+            saving = self.w_econ * econ_war * (1.0 - m.p["attrition.energy_strike_cost_share"]) / 10.0
+            saving = saving if part in (None, "economic") else 0.0
             return Evaluation(v_war, v_war + saving * m.s0 + lump, self.vetoes(offer))
-
-        line = m.line_of(terms)
-        q, surv_a, surv_b = m.survival(terms)
-        weeks = np.minimum(1.0 / np.maximum(1.0 - q, 1e-6), horizon)
-        relief = SANCTIONS_RELIEF[terms.sanctions_relief]
-        ru_in_peace, ua_in_peace = m.inflows(relief=relief)
-        fear_ru = self.reload_fear if self.believes_in_reload_of == "russia" else 1.0
-        fear_ua = self.reload_fear if self.believes_in_reload_of == "ukraine" else 1.0
-        ru_force_r = s.ru_force + wp.ru_recruits * m.rebuild_ru * weeks * fear_ru
-        mob = wp.ua_mobilization * np.clip(s.ua_pool / wp.ua_pool0, 0.0, 1.0)
-        ua_force_r = s.ua_force + np.minimum(mob * m.rebuild_ua * weeks, s.ua_pool) * fear_ua
-        if terms.army_cap is not None:
-            ua_force_r = np.minimum(ua_force_r, terms.army_cap)
-        ru_stock_r = s.ru_stock + ru_in_peace * weeks * fear_ru
-        ua_stock_r = s.ua_stock + ua_in_peace * weeks * fear_ua
-        adv_r, c_ru_r, c_ua_r = valuation.outlook(ru_force_r, ua_force_r, ru_stock_r, ua_stock_r,
-                                                  ru_in_war, ua_in_war, wp, m.decay, bias)
-        ua_peace_force = s.ua_force if terms.army_cap is None else np.minimum(s.ua_force, terms.army_cap)
-        cost_peace = valuation.cost_rate(self.w_cas, self.w_econ, self.w_sec, 0.0,
-                                         self.econ(m, peace=True, relief=relief),
-                                         self.threat(s.ru_force, ua_peace_force))
-        cost_resumed = valuation.cost_rate(self.w_cas, self.w_econ, self.w_sec,
-                                           self.own_casualties(c_ru_r, c_ua_r), econ_war,
-                                           self.threat(ru_force_r, ua_force_r))
-        v_deal = valuation.value_deal(self.sign, line, cost_peace, cost_resumed, adv_r, m.s0,
-                                      surv_a, surv_b, lump)
-        return Evaluation(v_war, v_deal, self.vetoes(offer))
+        v_deal, survival_52 = durability.deal_value(m, self, terms, bias, part)
+        return Evaluation(v_war, v_deal + lump, self.vetoes(offer), survival_52)
 
     def decide(self, offer: Offer, week: int, proposal: bool = True) -> tuple[np.ndarray, Evaluation]:
         """Accept (or extend) the offer? Bool array, plus the evaluation behind it."""
@@ -189,13 +174,25 @@ class Actor(mesa.Agent):
         noise = self.model.weekly_noise(f"decide:{self.key}", week)
         return ev.margin > self.resolve + noise, ev
 
-    def breaks_ceasefire(self, offer: Offer, week: int) -> np.ndarray:
-        """Keep or break an agreed ceasefire this week? (True = break)."""
+    def gain_from_resuming(self, terms) -> np.ndarray:
+        """G = V_war - V_hold from the current state (the keep-or-break rule, before its cost)."""
         m = self.model
-        ev = self.evaluate(offer, proposal=False)
+        return durability.gains(m, {self.key: self}, m.war, terms, self.current_bias(),
+                                fear=durability.fears(self))[self.key]
+
+    def breaks_ceasefire(self, offer: Offer, week: int, gain=None) -> np.ndarray:
+        """Keep or break an agreed ceasefire this week? (True = break).
+
+        Breaks iff ``G - cost > -e + eps``: ``G`` from :meth:`gain_from_resuming` (the model
+        caches it, :data:`sim.engine.model.GAIN_REFRESH_WEEKS`), ``cost`` the violation cost
+        at the ceasefire's age, ``e`` the private resolve, ``eps`` the weekly shock.
+        """
+        m = self.model
+        if gain is None:
+            gain = self.gain_from_resuming(offer.terms)
         cost = m.violation_cost(offer.terms)
         noise = m.weekly_noise(f"break:{self.key}", week)
-        return (ev.v_war - cost) - ev.v_deal > -self.resolve + noise
+        return gain - cost > -self.resolve + noise
 
 
 class Belligerent(Actor):
