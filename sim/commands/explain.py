@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sim.scenario.docgen import explain_actor, explain_parameters, parameters_markdown
 from sim.scenario.offers import ACTORS
 
 ALIASES = {"us": "united_states", "usa": "united_states", "eu": "europe"}
@@ -19,6 +18,8 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    from sim.scenario.docgen import explain_actor, explain_parameters, parameters_markdown
+
     if args.parameters:
         print(parameters_markdown() if args.markdown else explain_parameters(), end="" if args.markdown else "\n")
         return 0

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.sweeps.analysis import analyze
-from sim.commands.common import positive_int
+from sim.commands.common import Console, positive_int
 
 
 def register(sub) -> None:
@@ -27,6 +26,8 @@ def register(sub) -> None:
 
 
 def report(folder, quiet: bool = False, **kwargs) -> int:
+    from sim.sweeps.analysis import analyze
+
     result = analyze(folder, **kwargs)
     if not quiet:
         print(result.text())
@@ -35,5 +36,5 @@ def report(folder, quiet: bool = False, **kwargs) -> int:
 
 
 def main(args) -> int:
-    return report(args.folder, outcomes=args.outcome, heatmaps=[tuple(h) for h in args.heatmap or []] or None,
+    return report(args.folder, quiet=Console.of(args).quiet, outcomes=args.outcome, heatmaps=[tuple(h) for h in args.heatmap or []] or None,
                   heatmap_outcome=args.heatmap_outcome, bins=args.bins, figures=not args.no_figures)
