@@ -1,12 +1,30 @@
 """ceasefire-sim: a negotiation game-theory simulator of Russia-Ukraine ceasefire offers.
 
-Public API (defined in :mod:`sim.api`)::
+Public API (defined in :mod:`sim.api`, each name imported on first use)::
 
     from sim import load_scenario, simulate, summarize, run_scenario, sweep
+    from sim import compare, report, analyze, sensitivity, explain_actor
+
+``import sim`` itself imports nothing heavy (no Mesa, matplotlib, pandas or SciPy):
+the names are resolved lazily through a module ``__getattr__`` (PEP 562).
 """
 
 __version__ = "0.1.0"
 
-from sim.api import Outcomes, Scenario, load_scenario, run_scenario, simulate, summarize, sweep  # noqa: E402
 
-__all__ = ["__version__", "load_scenario", "Scenario", "simulate", "summarize", "Outcomes", "run_scenario", "sweep"]
+def __getattr__(name: str):
+    import importlib
+
+    if name == "api" or name in __all__:
+        api = importlib.import_module("sim.api")   # not `from sim import api`: that would recurse here
+        return api if name == "api" else getattr(api, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "api"])
+
+
+__all__ = ["__version__", "load_scenario", "loads_scenario", "Scenario", "simulate", "summarize", "Outcomes",
+           "run_scenario", "compare", "report", "ReportRun", "analyze", "sensitivity", "explain_actor",
+           "explain_parameters", "sweep"]

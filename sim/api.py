@@ -5,16 +5,55 @@
 >>> out = simulate(s, replications=500, seed=1)
 >>> summarize(out)["outcome_probabilities"]            # doctest: +SKIP
 
+Every name is imported on first use (PEP 562 module ``__getattr__``), so ``import sim`` and
+``ceasefire-sim --help`` stay cheap: Mesa, matplotlib, pandas and SciPy are loaded only by
+the functions that need them.
+
+=================  ===========================================================
+name               what it is
+=================  ===========================================================
+load_scenario      scenario YAML file -> :class:`Scenario` (``loads_scenario``: text)
+simulate           run a scenario's replications -> :class:`Outcomes`
+summarize          outcome probabilities with intervals, quantiles (a dict)
+run_scenario       ``ceasefire-sim run``: simulate and write a results folder
+compare            ``ceasefire-sim compare``: scenarios with common random numbers
+report             ``render_report``: the self-contained HTML report (with ``ReportRun``)
+analyze            ``ceasefire-sim analyze``: bargaining range and equilibria
+sensitivity        ``ceasefire-sim sensitivity``: one-at-a-time sensitivity
+explain_actor      ``ceasefire-sim explain ACTOR`` (``explain_parameters``: ``--parameters``)
+sweep              ``ceasefire-sim sweep``: a parameter sweep -> pandas DataFrame
+=================  ===========================================================
+
 Where each piece lives: scenarios in :mod:`sim.scenario`, the model in :mod:`sim.engine`,
 statistics and results folders in :mod:`sim.output`, analyses in :mod:`sim.analysis`, a
 whole run with figures and report in :mod:`sim.pipeline`, sweeps in :mod:`sim.sweeps`.
 """
 
-from sim.engine.outcomes import Outcomes
-from sim.engine.simulate import DEFAULT_CHUNK, iter_chunks, resolve_run, simulate
-from sim.output.summary import summarize
-from sim.pipeline.runner import run_scenario
-from sim.scenario.schema import Scenario, load_scenario, loads_scenario
+from __future__ import annotations
+
+import importlib
+
+#: public name -> (module, attribute), imported on first access
+LAZY = {
+    "load_scenario": ("sim.scenario.schema", "load_scenario"),
+    "loads_scenario": ("sim.scenario.schema", "loads_scenario"),
+    "Scenario": ("sim.scenario.schema", "Scenario"),
+    "simulate": ("sim.engine.simulate", "simulate"),
+    "resolve_run": ("sim.engine.simulate", "resolve_run"),
+    "iter_chunks": ("sim.engine.simulate", "iter_chunks"),
+    "DEFAULT_CHUNK": ("sim.engine.simulate", "DEFAULT_CHUNK"),
+    "Outcomes": ("sim.engine.outcomes", "Outcomes"),
+    "summarize": ("sim.output.summary", "summarize"),
+    "run_scenario": ("sim.pipeline.runner", "run_scenario"),
+    "RunResult": ("sim.pipeline.runner", "RunResult"),
+    "compare": ("sim.analysis.compare", "run_comparison"),
+    "report": ("sim.pipeline.report", "render_report"),
+    "ReportRun": ("sim.pipeline.report", "ReportRun"),
+    "analyze": ("sim.analysis.bargaining", "analyze_scenario"),
+    "sensitivity": ("sim.analysis.sensitivity", "one_at_a_time"),
+    "explain_actor": ("sim.scenario.docgen", "explain_actor"),
+    "explain_parameters": ("sim.scenario.docgen", "explain_parameters"),
+}
 
 
 def sweep(spec, **kwargs):
@@ -25,5 +64,18 @@ def sweep(spec, **kwargs):
     return _sweep(spec, **kwargs)
 
 
-__all__ = ["load_scenario", "loads_scenario", "Scenario", "simulate", "resolve_run", "iter_chunks",
-           "DEFAULT_CHUNK", "summarize", "Outcomes", "run_scenario", "sweep"]
+def __getattr__(name: str):
+    try:
+        module, attr = LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'sim.api' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value          # next access is a plain lookup
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = [*LAZY, "sweep"]

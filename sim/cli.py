@@ -2,7 +2,10 @@
 
 Each sub-command lives in its own module under :mod:`sim.commands` with two functions,
 ``register(subparsers)`` and ``main(args) -> int``; add one to :data:`COMMANDS` to plug it
-in. Input errors print ``file:line: key '...': message`` and exit with code 2, never a
+in. A command module imports only argparse-level modules at the top (``--help`` must not
+load Mesa, matplotlib, pandas or SciPy: ``tests/commands/test_imports.py``); the rest is
+imported inside ``main``. Every command gets ``-q/--quiet`` and ``-v/--verbose``
+(:func:`sim.commands.common.add_verbosity`). Input errors print ``file:line: key '...': message`` and exit with code 2, never a
 traceback; Ctrl-C exits 130 leaving no half-written results.
 """
 
@@ -16,6 +19,7 @@ import sys
 import threading
 
 from sim import __version__
+from sim.commands.common import add_verbosity
 from sim.scenario.errors import InputError, RunExistsError
 
 #: OSErrors that mean "that path cannot be used" (bad input, exit 2); others (disk full...) exit 1.
@@ -39,9 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         "thousands of times, and shows the distribution of outcomes."))
     parser.add_argument("--version", action="version", version=f"ceasefire-sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in COMMANDS:  # command modules import their heavy modules inside main(), not here
         module = importlib.import_module(f"sim.commands.{name}")
         module.register(sub)
+    for p in {id(p): p for p in sub.choices.values()}.values():
+        add_verbosity(p)                    # -q/--quiet, -v/--verbose: every command, defined once
     return parser
 
 

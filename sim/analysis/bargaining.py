@@ -12,6 +12,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -56,8 +57,13 @@ def _quantiles(x: np.ndarray) -> dict:
 
 def analyze_scenario(scenario: Scenario, *, offer_index: int = 0, violate_after: int = 52,
                      replications: int | None = None, seed: int | None = None,
-                     horizon_weeks: int | None = None) -> Analysis:
-    """Bargaining range over time, belief gap, and the offer game of one scenario offer."""
+                     horizon_weeks: int | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> Analysis:
+    """Bargaining range over time, belief gap, and the offer game of one scenario offer.
+
+    ``progress(done, total)`` is called after each of the two stages (the bargaining path,
+    then the offer game, which plays the simulator once per strategy profile).
+    """
     scenario = resolve_run(scenario, replications, seed, horizon_weeks)
     if not scenario.offers:
         raise InputError.single(scenario.source_file or "<scenario>", None, "offers",
@@ -69,10 +75,14 @@ def analyze_scenario(scenario: Scenario, *, offer_index: int = 0, violate_after:
     t0 = time.perf_counter()
     bp = game.bargaining_path(scenario, offer_index)
     timings["bargaining_path"] = time.perf_counter() - t0
+    if progress is not None:
+        progress(1, 2)
     t1 = time.perf_counter()
     played = game.game_payoffs(scenario, offer_index, violate_after=violate_after)
     solved = game.solve_offer_game(played)
     timings["offer_game"] = time.perf_counter() - t1
+    if progress is not None:
+        progress(2, 2)
     wk = bp.weekly()
     gap = None
     if bp.beliefs:

@@ -29,7 +29,7 @@ import io
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -351,8 +351,12 @@ def common_settings(scenarios: list[Scenario], replications: int | None = None, 
 
 
 def run_comparison(scenarios: list[Scenario | str | Path], *, replications: int | None = None,
-                   seed: int | None = None, horizon_weeks: int | None = None) -> Comparison:
+                   seed: int | None = None, horizon_weeks: int | None = None,
+                   progress: Callable[[int], None] | None = None) -> Comparison:
     """Run every scenario with common random numbers and build the paired table.
+
+    ``progress(n)`` is called with the replications finished after each chunk of each scenario
+    (the total is ``replications x len(scenarios)``).
 
     >>> c = run_comparison(["scenarios/freeze.yaml", "scenarios/refusal.yaml"],
     ...                    replications=500)                       # doctest: +SKIP
@@ -363,7 +367,7 @@ def run_comparison(scenarios: list[Scenario | str | Path], *, replications: int 
     resolved = [s if isinstance(s, Scenario) else next(loaded) for s in scenarios]
     resolved, seed_from = common_settings(resolved, replications, seed, horizon_weeks)
     labels = unique_labels(s.name for s in resolved)
-    outs = [simulate(s) for s in resolved]
+    outs = [simulate(s, progress=progress) for s in resolved]
     summaries = [summarize(o, s.name) for o, s in zip(outs, resolved)]
     rows = comparison_table(labels, outs)
     first = resolved[0]

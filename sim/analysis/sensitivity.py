@@ -17,6 +17,7 @@ analysis over the joint ranges (e.g. Sobol indices) complements it.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import csv
 import io
 import math
@@ -167,9 +168,30 @@ def _fixed(path: str, value: float) -> dict:
     return {path: float(value)}
 
 
+def _run_factor(task: tuple[Scenario, int, str | None, float, float]) -> tuple[int, dict, dict, dict]:
+    """One task: the baseline (``path`` None) or a factor at both ends of its range.
+
+    Top-level and fed plain, picklable data, so it runs the same in this process or in a
+    worker process; returns ``(index, low metrics, high metrics, noise)``.
+    """
+    base, index, path, low, high = task
+    if path is None:
+        m = metrics(simulate(base, record_trajectories=False))
+        return index, m, m, {}
+    lo_out, hi_out = (simulate(base.with_changes(_fixed(path, v)), record_trajectories=False) for v in (low, high))
+    noise = {}
+    lo_ind, hi_ind = indicators(lo_out), indicators(hi_out)
+    for key, (_, kind) in OUTCOMES.items():
+        if kind == "p":
+            d = hi_ind[key] - lo_ind[key]
+            noise[key] = float(Z95 * d.std(ddof=1) / math.sqrt(d.size)) if d.size > 1 else float("nan")
+    return index, metrics(lo_out), metrics(hi_out), noise
+
+
 def one_at_a_time(scenario: Scenario, *, replications: int | None = None, seed: int | None = None,
                   horizon_weeks: int | None = None, only: list[str] | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> Sensitivity:
+                  progress: Callable[[int, int], None] | None = None,
+                  executor: cf.Executor | None = None) -> Sensitivity:
     """Run the baseline and, for each factor, the low and high ends of its range.
 
     Parameters
@@ -177,7 +199,11 @@ def one_at_a_time(scenario: Scenario, *, replications: int | None = None, seed: 
     scenario : Scenario
     replications, seed, horizon_weeks : override the scenario's values
     only : factor paths to vary (default: every random input, :func:`factors`)
-    progress : called with (done, total) after each run
+    progress : called with (runs done, total runs) as runs finish
+    executor : any ``concurrent.futures.Executor`` (e.g. a process pool from
+        :func:`sim.sweeps.executors.open_executor`); one task per factor. None runs
+        everything in this process. The result is the same, bit for bit, either way: each
+        run draws from keyed streams (:mod:`sim.engine.rng`) and rows are kept in factor order.
     """
     base = resolve_run(scenario, replications, seed, horizon_weeks)
     chosen = factors(base)
@@ -188,26 +214,41 @@ def one_at_a_time(scenario: Scenario, *, replications: int | None = None, seed: 
             raise KeyError(f"not a random input of {base.name}: {', '.join(missing)}")
         chosen = [f for f in chosen if f.path in set(only)]
     total = 1 + 2 * len(chosen)
-    base_out = simulate(base, record_trajectories=False)
-    if progress:
-        progress(1, total)
-    rows = []
-    for i, f in enumerate(chosen):
-        outs = []
-        for value in (f.low, f.high):
-            outs.append(simulate(base.with_changes(_fixed(f.path, value)), record_trajectories=False))
-        lo_out, hi_out = outs
-        noise = {}
-        lo_ind, hi_ind = indicators(lo_out), indicators(hi_out)
-        for key, (_, kind) in OUTCOMES.items():
-            if kind == "p":
-                d = hi_ind[key] - lo_ind[key]
-                noise[key] = float(Z95 * d.std(ddof=1) / math.sqrt(d.size)) if d.size > 1 else float("nan")
-        rows.append(Row(f, metrics(lo_out), metrics(hi_out), noise))
+    tasks = [(base, -1, None, 0.0, 0.0)] + [(base, i, f.path, f.low, f.high) for i, f in enumerate(chosen)]
+    found: dict[int, tuple[dict, dict, dict]] = {}
+    done = 0
+
+    def record(result) -> None:
+        nonlocal done
+        index, lo, hi, noise = result
+        found[index] = (lo, hi, noise)
+        done += 1 if index < 0 else 2
         if progress:
-            progress(2 + 2 * i + 1, total)
+            progress(done, total)
+
+    if executor is None:
+        for task in tasks:
+            record(_run_factor(task))
+    else:  # a bounded window of tasks in flight, so progress moves and Ctrl-C cancels the rest
+        window = 2 * int(getattr(executor, "_max_workers", 1) or 1) + 1
+        todo, pending = iter(tasks), set()
+        try:
+            while True:
+                for task in todo:
+                    pending.add(executor.submit(_run_factor, task))
+                    if len(pending) >= window:
+                        break
+                if not pending:
+                    break
+                finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                for f in finished:
+                    record(f.result())
+        finally:
+            for f in pending:
+                f.cancel()
+    rows = [Row(f, found[i][0], found[i][1], found[i][2]) for i, f in enumerate(chosen)]
     return Sensitivity(base.name, base.title, base.replications, base.seed, base.horizon_weeks,
-                       metrics(base_out), rows)
+                       found[-1][0], rows)
 
 
 # -- text ------------------------------------------------------------------------------------

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sim.analysis.bargaining import analyze_scenario, default_folder, format_analysis, write_analysis
-from sim.engine.simulate import resolve_run
-from sim.output.results import check_target
-from sim.scenario.schema import load_scenario
-from sim.commands.common import add_run_options, check_horizon, positive_int
+from pathlib import Path
+
+from sim.commands.common import Console, add_run_options, check_horizon, positive_int
 
 
 def register(sub) -> None:
@@ -26,15 +24,23 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    from sim.analysis.bargaining import analyze_scenario, default_folder, format_analysis, write_analysis
+    from sim.engine.simulate import resolve_run
+    from sim.output.results import check_target
+    from sim.scenario.schema import load_scenario
+
+    ui = Console.of(args)
     check_horizon(args)
     scenario = resolve_run(load_scenario(args.scenario), args.replications, args.seed, args.horizon_weeks)
-    target = default_folder(scenario) if args.out is None else args.out
-    from pathlib import Path
-
-    target = Path(target)
+    target = Path(default_folder(scenario) if args.out is None else args.out)
     check_target(target, args.force)          # refuse before computing, not after
-    analysis = analyze_scenario(scenario, offer_index=args.offer, violate_after=args.violate_after)
-    print(format_analysis(analysis.report))
-    write_analysis(analysis, target, force=args.force, figures=not args.no_figures)
-    print(f"\nanalysis written to {target}/")
+    with ui.progress(3, "analyze", unit="stage") as update:
+        analysis = analyze_scenario(scenario, offer_index=args.offer, violate_after=args.violate_after,
+                                    progress=lambda done, _total: update(done))
+        update.describe("analyze: writing")
+        write_analysis(analysis, target, force=args.force, figures=not args.no_figures)
+        update(3)
+    ui.info(format_analysis(analysis.report))
+    ui.info(f"\nanalysis written to {target}/")
+    ui.timings(analysis.report.get("timings_s", {}))
     return 0

@@ -28,7 +28,6 @@ def register(sub) -> None:
     p.add_argument("--scenarios", default=None, metavar="DIR",
                    help="folder of scenario YAML files (default: ./scenarios if it exists, "
                         "else the scenarios shipped with the package)")
-    p.add_argument("--quiet", action="store_true", help="do not log each request")
     p.set_defaults(handler=main)
 
 

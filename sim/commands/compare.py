@@ -15,12 +15,8 @@ import time
 from pathlib import Path
 
 from sim import __version__
-from sim.output import results
-from sim.analysis.compare import format_table, load_all, run_comparison, table_csv
+from sim.commands.common import Console, add_run_options, check_horizon
 from sim.scenario.errors import InputError
-from sim.figures.compare import comparison_figures
-from sim.pipeline.report import ReportRun, render_report
-from sim.commands.common import add_run_options, check_horizon
 
 #: Longest folder name before the names are shortened ("compare-a-b-and-3-more").
 MAX_FOLDER_NAME = 120
@@ -46,6 +42,12 @@ def folder_name(names: list[str]) -> str:
 
 
 def main(args) -> int:
+    from sim.analysis.compare import common_settings, format_table, load_all, run_comparison, table_csv
+    from sim.figures.compare import comparison_figures
+    from sim.output import results
+    from sim.pipeline.report import ReportRun, render_report
+
+    ui = Console.of(args)
     check_horizon(args)
     if len(args.scenarios) < 2:
         raise InputError.single("<command line>", None, "scenarios",
@@ -54,10 +56,13 @@ def main(args) -> int:
     target = Path(args.out) if args.out is not None else Path("results") / folder_name([s.name for s in scenarios])
     results.check_target(target, args.force)
     t0 = time.perf_counter()
-    comparison = run_comparison(scenarios, replications=args.replications, seed=args.seed,
-                                horizon_weeks=args.horizon_weeks)
+    resolved, _ = common_settings(scenarios, args.replications, args.seed, args.horizon_weeks)
+    total = sum(s.replications for s in resolved)
+    with ui.progress(total, "compare", unit="rep", unit_scale=True) as update:
+        comparison = run_comparison(scenarios, replications=args.replications, seed=args.seed,
+                                    horizon_weeks=args.horizon_weeks, progress=update.advance)
     timings = {"simulate": time.perf_counter() - t0}
-    print(format_table(comparison.rows, comparison.header))
+    ui.info(format_table(comparison.rows, comparison.header))
     command = " ".join(["ceasefire-sim compare", *args.scenarios, "--seed", str(comparison.seed),
                         "--replications", str(comparison.replications),
                         "--horizon-weeks", str(comparison.horizon_weeks)])
@@ -92,6 +97,7 @@ def main(args) -> int:
             "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)),
             "files": files + ["manifest.json"],
         }))
-    print(f"\nresults written to {target}/ (open {target / 'report.html'} in a browser) "
-          f"in {timings['total']:.2f} s")
+    ui.info(f"\nresults written to {target}/ (open {target / 'report.html'} in a browser) "
+            f"in {timings['total']:.2f} s")
+    ui.timings(timings)
     return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sim.scenario.docgen import explain_actor, explain_parameters, explain_sources, parameters_markdown, sources_markdown
 from sim.scenario.offers import ACTORS
 
 ALIASES = {"us": "united_states", "usa": "united_states", "eu": "europe"}
@@ -22,6 +21,9 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    from sim.scenario.docgen import (explain_actor, explain_parameters, explain_sources, parameters_markdown,
+                                     sources_markdown)
+
     if args.sources:
         print(sources_markdown() if args.markdown else explain_sources(), end="" if args.markdown else "\n")
         return 0

@@ -15,9 +15,6 @@ from pathlib import Path
 
 from sim import __version__
 from sim.scenario.errors import InputError
-from sim.output.results import sha256_file
-from sim.pipeline.runner import run_scenario
-from sim.scenario.schema import load_scenario
 
 #: Files whose bytes are the reproducibility contract (DESIGN.md).
 COMPARED = ("outcomes.csv", "summary.json")
@@ -71,6 +68,10 @@ def _line_of(raw: bytes, key: str) -> int:
 
 
 def main(args) -> int:
+    from sim.output.results import sha256_file
+    from sim.pipeline.runner import run_scenario
+    from sim.scenario.schema import load_scenario
+
     path = Path(args.manifest)
     if path.is_dir():
         path = path / "manifest.json"

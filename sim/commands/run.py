@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from sim.commands.common import Console, add_run_options, check_horizon, positive_int
 from sim.scenario.errors import InputError
-from sim.pipeline.report import ReportRun, render_report, single_run_figures
-from sim.output.resources import parse_size
-from sim.pipeline.runner import run_scenario
-from sim.scenario.schema import MAX_REPLICATIONS
-from sim.output.tables import format_summary
-from sim.commands.common import add_run_options, check_horizon, positive_int
 
 
 def size(text: str) -> int:
+    from sim.output.resources import parse_size
+
     try:
         return parse_size(text)
     except ValueError as exc:
@@ -39,7 +36,9 @@ def register(sub) -> None:
 
 
 def write_report(folder, result) -> None:
-    """``report.html``: the run's self-contained report (figures read from ``figures/``)."""
+    """``report.html``: the run's self-contained report, embedding the PNGs of ``figures/`` (not redrawn)."""
+    from sim.pipeline.report import ReportRun, render_report, single_run_figures
+
     run = ReportRun.from_result(result)
     html = render_report([run], figures=single_run_figures(run, folder / "figures"),
                          command=f"ceasefire-sim run {result.scenario.source_file or result.scenario.name} "
@@ -49,17 +48,25 @@ def write_report(folder, result) -> None:
 
 
 def main(args) -> int:
+    from sim.engine.simulate import resolve_run
+    from sim.output.tables import format_summary
+    from sim.pipeline.runner import run_scenario
+    from sim.scenario.schema import MAX_REPLICATIONS, load_scenario
+
+    ui = Console.of(args)
     check_horizon(args)
     if args.replications is not None and args.replications > MAX_REPLICATIONS:
         raise InputError.single("<command line>", None, "--replications", f"at most {MAX_REPLICATIONS:,}")
-    result = run_scenario(args.scenario, out=args.out, force=args.force, replications=args.replications,
-                          seed=args.seed, horizon_weeks=args.horizon_weeks, figures=not args.no_figures,
-                          extra_files=None if args.no_figures else write_report,
-                          max_memory=args.max_memory, chunk_size=args.chunk_size,
-                          trajectories=not args.no_trajectories)
-    print(format_summary(result.summary, result.scenario.title))
+    scenario = resolve_run(load_scenario(args.scenario), args.replications, args.seed, args.horizon_weeks)
+    with ui.progress(scenario.replications, scenario.name, unit="rep", unit_scale=True) as update:
+        result = run_scenario(scenario, out=args.out, force=args.force, figures=not args.no_figures,
+                              extra_files=None if args.no_figures else write_report,
+                              max_memory=args.max_memory, chunk_size=args.chunk_size,
+                              trajectories=not args.no_trajectories, progress=update.advance)
+    ui.info(format_summary(result.summary, result.scenario.title))
     if args.no_trajectories and not args.no_figures:
-        print("note: --no-trajectories: the territory fan chart was skipped")
-    print(f"\nresults written to {result.folder}/ in {result.timings['total']:.2f} s "
-          f"(simulation {result.timings['simulate']:.2f} s)")
+        ui.info("note: --no-trajectories: the territory fan chart was skipped")
+    ui.info(f"\nresults written to {result.folder}/ in {result.timings['total']:.2f} s "
+            f"(simulation {result.timings['simulate']:.2f} s)")
+    ui.timings(result.timings)
     return 0

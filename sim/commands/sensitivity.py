@@ -8,16 +8,11 @@ tornado chart per outcome), atomically, never over an existing folder without ``
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from sim.output import results
-from sim.engine.simulate import resolve_run
-from sim.scenario.errors import InputError
-from sim.scenario.schema import load_scenario
+from sim.commands.common import Console, check_horizon, positive_int, seed_int
 from sim.output.labels import SENSITIVITY_OUTCOMES
-from sim.analysis.sensitivity import format_table, one_at_a_time, to_csv
-from sim.commands.common import check_horizon, positive_int, seed_int
+from sim.scenario.errors import InputError
 
 
 def register(sub) -> None:
@@ -36,6 +31,8 @@ def register(sub) -> None:
     p.add_argument("--top", type=positive_int, default=15, help="factors shown (default 15)")
     p.add_argument("--factor", action="append", default=None, metavar="PATH",
                    help="vary only this input (repeatable), e.g. attrition.exchange_ratio")
+    p.add_argument("--workers", "-w", type=positive_int, default=None,
+                   help="worker processes, as for sweep (default: all cores); the same bytes for any number")
     p.add_argument("--out", default=None, help="results folder (default: results/<name>_sensitivity)")
     p.add_argument("--no-write", action="store_true", help="print the table only; write nothing")
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
@@ -43,26 +40,30 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    from sim.analysis.sensitivity import format_table, one_at_a_time, to_csv
+    from sim.engine.simulate import resolve_run
+    from sim.output import results
+    from sim.scenario.schema import load_scenario
+    from sim.sweeps.executors import open_executor
+
+    ui = Console.of(args)
     check_horizon(args)
     scenario = load_scenario(args.scenario)
     target = Path(args.out) if args.out else Path("results") / f"{scenario.name}_sensitivity"
     if not args.no_write:
         results.check_target(target, args.force)     # fail before minutes of work
-
-    def progress(done, total):
-        if sys.stderr.isatty():
-            print(f"\r{done}/{total} runs", end="", file=sys.stderr, flush=True)
-
     try:
-        res = one_at_a_time(scenario, replications=args.replications, seed=args.seed,
-                            horizon_weeks=args.horizon_weeks, only=args.factor, progress=progress)
+        with open_executor("local", args.workers) as (executor, info), \
+                ui.progress(1, f"sensitivity ({info.describe()})") as update:
+            res = one_at_a_time(scenario, replications=args.replications, seed=args.seed,
+                                horizon_weeks=args.horizon_weeks, only=args.factor, progress=update,
+                                executor=None if info.workers == 1 else executor)
     except KeyError as exc:
         raise InputError.single("<command line>", None, "--factor", str(exc.args[0])) from None
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    print(format_table(res, args.outcome, args.top))
-    if args.no_write:
+    if args.no_write:                                # the table is all that was asked for
+        print(format_table(res, args.outcome, args.top))
         return 0
+    ui.info(format_table(res, args.outcome, args.top))
     from sim.figures.validation import tornado
 
     with results.staged_folder(target, args.force) as tmp:
@@ -72,5 +73,5 @@ def main(args) -> int:
         (tmp / "scenario.yaml").write_text(resolved.to_yaml(), encoding="utf-8")
         for key in SENSITIVITY_OUTCOMES:
             tornado(res, key, tmp / f"tornado_{key}.png", top=args.top)
-    print(f"\nresults written to {target}/")
+    ui.info(f"\nresults written to {target}/")
     return 0

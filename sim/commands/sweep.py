@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from sim.scenario.errors import InputError
-from sim.sweeps.runner import plan_sweep, run_sweep
-from sim.sweeps.samplers import sobol_warnings
-from sim.sweeps.spec import load_sweep
 from sim.commands.common import positive_int
+from sim.scenario.errors import InputError
 
 
 def register(sub) -> None:
@@ -31,11 +28,14 @@ def register(sub) -> None:
                    help="points per task (default: about 0.5-1 s of work, at least 32 chunks)")
     p.add_argument("--dry-run", action="store_true", help="validate and print the run budget, run nothing")
     p.add_argument("--analyze", action="store_true", help="run sweep-analyze on the results when the sweep finishes")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, budget or summary")
     p.set_defaults(handler=main)
 
 
 def main(args) -> int:
+    from sim.sweeps.runner import plan_sweep, run_sweep
+    from sim.sweeps.samplers import sobol_warnings
+    from sim.sweeps.spec import load_sweep
+
     if args.resume and args.force:
         raise InputError.single("<command line>", None, "--resume", "--resume and --force exclude each other")
     executor = args.executor or ("dask" if args.address else "local")

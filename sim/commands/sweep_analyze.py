@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sim.sweeps.analysis import analyze
 from sim.commands import discover
-from sim.commands.common import positive_int
+from sim.commands.common import Console, positive_int
 
 
 def register(sub) -> None:
@@ -32,6 +32,8 @@ def register(sub) -> None:
 
 
 def report(folder, quiet: bool = False, **kwargs) -> int:
+    from sim.sweeps.analysis import analyze
+
     result = analyze(folder, **kwargs)
     if not quiet:
         print(result.text())
@@ -42,5 +44,5 @@ def report(folder, quiet: bool = False, **kwargs) -> int:
 def main(args) -> int:
     if args.discover is not None or args.list_columns:
         return discover.run(args, args.discover)
-    return report(args.folder, outcomes=args.outcome, heatmaps=[tuple(h) for h in args.heatmap or []] or None,
+    return report(args.folder, quiet=Console.of(args).quiet, outcomes=args.outcome, heatmaps=[tuple(h) for h in args.heatmap or []] or None,
                   heatmap_outcome=args.heatmap_outcome, bins=args.bins, figures=not args.no_figures)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from sim.commands.common import Console
 from sim.scenario.errors import InputError
-from sim.scenario.schema import load_scenario
 
 
 def register(sub) -> None:
@@ -16,6 +16,9 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    from sim.scenario.schema import load_scenario
+
+    ui = Console.of(args)
     bad = 0
     for f in args.files:
         try:
@@ -25,6 +28,6 @@ def main(args) -> int:
             for problem in exc.problems:
                 print(f"error: {problem}", file=sys.stderr)
             continue
-        print(f"ok: {f} ({s.name}: {len(s.offers)} offer(s), {s.replications:,} replications, "
+        ui.info(f"ok: {f} ({s.name}: {len(s.offers)} offer(s), {s.replications:,} replications, "
               f"{s.horizon_weeks} weeks)")
     return 2 if bad else 0

@@ -100,16 +100,33 @@ def casualties_and_cost(out: Outcomes, title: str, path: Path) -> Path:
     return save_png(fig, path)
 
 
+#: The figures of one run, in the order the report shows them: file name and caption.
+RUN_FIGURES = [
+    ("outcomes.png", "Share of replications ending in each outcome at the horizon. Black bars: 95% Wilson "
+                     "intervals."),
+    ("acceptance.png", "Share of all replications in which each actor accepts an offer at least once "
+                       "(95% intervals)."),
+    ("ceasefire_survival.png", "Of the ceasefires agreed, the share still holding after a given number of weeks "
+                               "(Kaplan-Meier; ceasefires still holding at the horizon are censored)."),
+    ("territory_fan.png", "Territory held by Russia week by week: the median and the bands that hold 50% and "
+                          "90% of the replications."),
+    ("casualties_cost.png", "Casualties of each side and Western military aid over the simulated period, "
+                            "with their medians."),
+]
+
+
 def all_figures(out: Outcomes, summary: dict | None, title: str, folder: Path) -> list[Path]:
-    """Write every figure of a run into ``folder``; return their paths."""
+    """Write every figure of a run into ``folder`` (each drawn once); return their paths.
+
+    The territory fan chart needs the weekly trajectories and is skipped without them.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     summary = summary or summarize(out)
-    figs = [
-        outcome_bars(summary, title, folder / "outcomes.png"),
-        acceptance_bars(summary, title, folder / "acceptance.png"),
-        survival_curve(out, title, folder / "ceasefire_survival.png"),
-        casualties_and_cost(out, title, folder / "casualties_cost.png"),
-    ]
-    if out.territory_path is not None:
-        figs.append(territory_fan(out, title, folder / "territory_fan.png"))
-    return figs
+    draw = {
+        "outcomes.png": lambda p: outcome_bars(summary, title, p),
+        "acceptance.png": lambda p: acceptance_bars(summary, title, p),
+        "ceasefire_survival.png": lambda p: survival_curve(out, title, p),
+        "territory_fan.png": (lambda p: territory_fan(out, title, p)) if out.territory_path is not None else None,
+        "casualties_cost.png": lambda p: casualties_and_cost(out, title, p),
+    }
+    return [draw[name](folder / name) for name, _ in RUN_FIGURES if draw[name] is not None]

@@ -6,7 +6,7 @@ see ``tests/test_resources.py``):
 * **one chunk of the model**: every state variable is an array of shape (chunk,), about
   7,000 bytes per replication at the peak of a week, most of it the actors' forecasts
   (:data:`MODEL_BYTES`, with margin);
-* **the output writers**: one chunk's CSV text (:data:`WRITER_BYTES` per replication) and
+* **the output writers**: one chunk's CSV text and its byte matrices (:data:`WRITER_BYTES` per replication) and
   the rows of one pending Parquet row group (every column, held until the group is full;
   :data:`sim.output.results.PARQUET_ROW_GROUP` rows plus a chunk, twice for Arrow's copy);
 * **the outcome columns kept for the summary** (quantiles and Kaplan-Meier need every
@@ -37,8 +37,10 @@ MIN_CHUNK = 500
 #: Peak bytes per replication of one model chunk (measured ~6,900 B on freeze with the
 #: forecasts of issue 12, ~1,670 B before; margin for scenarios with many offers).
 MODEL_BYTES = 9_000
-#: Bytes per replication of a chunk while it is written (CSV text, Arrow arrays).
-WRITER_BYTES = 3_000
+#: Bytes per replication of a chunk while it is written: the columnar CSV formatter's byte
+#: matrices (measured ~4,300-4,500 B for the 76-80 columns of scenarios/*.yaml,
+#: :mod:`sim.output.csvtext`), the CSV text and the Arrow arrays; with margin.
+WRITER_BYTES = 6_000
 #: Bytes per kept outcome cell (float64/int64 values, object pointers for text columns).
 CELL_BYTES = 8
 #: Bytes per trajectory cell (float32) times two (the fan chart's quantile copy).

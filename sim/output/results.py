@@ -8,9 +8,7 @@ existing folder is replaced only with ``force=True``.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import re
@@ -28,6 +26,7 @@ import numpy as np
 from sim import __version__
 from sim.scenario.errors import RunExistsError
 from sim.engine.outcomes import Outcomes
+from sim.output.csvtext import table_bytes
 
 
 def format_value(v: Any) -> str:
@@ -44,18 +43,12 @@ def format_value(v: Any) -> str:
 def outcomes_csv(out: Outcomes, header: bool = True) -> bytes:
     """The outcomes table as CSV bytes (one row per replication).
 
+    Formatted column by column with numpy (:func:`sim.output.csvtext.table_bytes`): the same
+    text as :func:`format_value` and ``csv.writer`` give cell by cell, many times faster.
     ``header=False`` gives the rows only: the CSV of a run is the header plus the rows of
     its chunks in order, byte for byte the same as the CSV of the joined table.
     """
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    names = list(out.columns)
-    if header:
-        writer.writerow(names)
-    cols = [out.columns[k] for k in names]
-    for row in zip(*cols):
-        writer.writerow([format_value(v) for v in row])
-    return buf.getvalue().encode("utf-8")
+    return table_bytes(out.columns, header=header)
 
 
 #: Rows per Parquet row group. Fixed, so the file's bytes never depend on the chunk size.

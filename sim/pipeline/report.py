@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import base64
 import html
-import io
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,29 +75,20 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-# -- figures ----------------------------------------------------------------------------------
-FAN_CAPTION = ("Territory held by Russia week by week: the median and the bands that hold 50% and 90% of "
-               "the replications.")
-
-
+# -- figures ---------------------------------------------------------------------------------
 def single_run_figures(run: ReportRun, folder: Path | None = None) -> list[Figure]:
-    """The figures of one run: the comparison figures with one scenario, plus the territory fan.
+    """The figures of one run (:data:`sim.figures.run.RUN_FIGURES`), as the report embeds them.
 
-    The fan chart is read from ``folder / 'territory_fan.png'`` (a run's ``figures/``) when
-    there, else drawn with :func:`sim.figures.run.territory_fan`.
+    With ``folder`` (a run's ``figures/``, already written by :func:`sim.figures.run.all_figures`)
+    the PNG files are read, not drawn again: the report embeds the very bytes of
+    ``figures/*.png``. Without it they are drawn once, in memory.
     """
-    label = run.label or run.scenario.name
-    figs = comparison_figures([label], [run.outcomes])
-    if run.outcomes.territory_path is not None:
-        path = folder / "territory_fan.png" if folder is not None else None
-        if path is not None and path.is_file():
-            png = path.read_bytes()
-        else:
-            buf = io.BytesIO()
-            plots.territory_fan(run.outcomes, run.scenario.title, buf)
-            png = buf.getvalue()
-        figs.insert(2, Figure("territory_fan.png", FAN_CAPTION, png))
-    return figs
+    if folder is None or not folder.is_dir():
+        with tempfile.TemporaryDirectory() as tmp:
+            plots.all_figures(run.outcomes, run.summary, run.scenario.title, Path(tmp))
+            return single_run_figures(run, Path(tmp))
+    return [Figure(name, caption, (folder / name).read_bytes())
+            for name, caption in plots.RUN_FIGURES if (folder / name).is_file()]
 
 
 # -- sections ---------------------------------------------------------------------------------

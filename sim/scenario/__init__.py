@@ -7,6 +7,13 @@ profiles), :mod:`.schema` (the Scenario dataclasses and the loader), :mod:`.docg
 (``explain`` and docs/parameters.md). Imports nothing else of ``sim``.
 """
 
-from sim.scenario.schema import Scenario, load_scenario, loads_scenario
-
 __all__ = ["Scenario", "load_scenario", "loads_scenario"]
+
+
+def __getattr__(name: str):
+    """``sim.scenario.Scenario`` etc., imported on first use (``sim.scenario.errors`` stays cheap)."""
+    if name in __all__:
+        import importlib
+
+        return getattr(importlib.import_module("sim.scenario.schema"), name)
+    raise AttributeError(f"module 'sim.scenario' has no attribute {name!r}")

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtri
 
 KINDS = ("uniform", "triangular", "normal", "lognormal", "choice")
 _ARITY = {"uniform": 2, "triangular": 3, "normal": 2, "lognormal": 2}
@@ -55,8 +54,12 @@ class Param:
                 right = high - np.sqrt((1.0 - u) * span * (high - mode))
                 x = np.where(u < c, left, right)
         elif self.kind == "normal":
+            from scipy.special import ndtri     # here, not at the top: `validate` never draws
+
             x = a[0] + a[1] * ndtri(u)
         elif self.kind == "lognormal":
+            from scipy.special import ndtri
+
             x = a[0] * np.exp(a[1] * ndtri(u))
         elif self.kind == "choice":
             idx = np.minimum((u * len(a)).astype(np.int64), len(a) - 1)

@@ -13,6 +13,7 @@ import yaml
 from sim.api import simulate
 from sim.analysis.compare import run_comparison
 from sim.figures.compare import COMPARISON_FIGURES, Figure
+from sim.figures.run import RUN_FIGURES
 from sim.pipeline.report import ReportRun, render_report
 from sim.scenario.schema import from_data
 
@@ -116,8 +117,9 @@ def test_all_text_is_escaped(root):
     assert "<script" not in html and "<img src=http" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=http://evil.example/x.png&gt;" in html
     assert "a&lt;b&gt;&amp;&quot;c&quot;" in html
-    assert not [a for t, a in tags(html) if "evil" in " ".join(a.values())]
-    assert len(image_sources(html)) == len(COMPARISON_FIGURES) + 1  # + the territory fan
+    assert not [a for t, a in tags(html)        # base64 image data may spell "evil" by chance
+                if "evil" in " ".join(v for v in a.values() if not v.startswith("data:"))]
+    assert len(image_sources(html)) == len(RUN_FIGURES)  # drawn in memory: no figures/ folder given
 
 
 def test_run_writes_a_single_scenario_report(tmp_path, cli, root):
@@ -126,13 +128,33 @@ def test_run_writes_a_single_scenario_report(tmp_path, cli, root):
     assert code == 0, err
     html = (out / "report.html").read_text(encoding="utf-8")
     srcs = image_sources(html)
-    assert len(srcs) == len(COMPARISON_FIGURES) + 1
-    fan = base64.b64encode((out / "figures" / "territory_fan.png").read_bytes()).decode()
-    assert "data:image/png;base64," + fan in srcs
+    pngs = sorted((out / "figures").glob("*.png"))
+    assert len(pngs) == len(RUN_FIGURES) and len(srcs) == len(pngs)
+    # the report embeds the very files of figures/, in the order of RUN_FIGURES
+    assert srcs == ["data:image/png;base64," + base64.b64encode((out / "figures" / name).read_bytes()).decode()
+                    for name, _ in RUN_FIGURES]
     assert "Freeze on the current lines" in html and "ceasefire-sim run" in html
     assert "What differs" not in html
     code, _, err = cli("run", root / "scenarios" / "freeze.yaml", "-n", 50, "--out", tmp_path / "nf", "--no-figures")
     assert code == 0 and not (tmp_path / "nf" / "report.html").exists()
+
+
+def test_a_run_draws_each_figure_once(tmp_path, root, monkeypatch):
+    """report.html reuses the PNGs of figures/: one savefig per file, none for the report."""
+    import matplotlib.figure
+
+    from sim.commands.run import write_report
+    from sim.pipeline.runner import run_scenario
+
+    saved = []
+    real = matplotlib.figure.Figure.savefig
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig",
+                        lambda self, fname, *a, **k: (saved.append(str(fname)), real(self, fname, *a, **k))[1])
+    result = run_scenario(root / "scenarios" / "freeze.yaml", out=tmp_path / "r", replications=60,
+                          horizon_weeks=30, extra_files=write_report)
+    assert (result.folder / "report.html").is_file()
+    names = sorted(Path(f).name for f in saved)
+    assert names == sorted(p.name for p in (result.folder / "figures").glob("*.png")) == sorted(n for n, _ in RUN_FIGURES)
 
 
 def test_render_report_refuses_unpaired_runs(comparison):
