@@ -8,14 +8,17 @@ parameters are the ``param.*`` columns). See docs/sweeps.md, "Scenario discovery
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import argparse
 import os
 import sys
 from pathlib import Path
 
-from sim.analysis import discovery
-from sim.output.results import check_target
 from sim.commands.common import positive_int
+
+if TYPE_CHECKING:                                   # the analysis needs pandas: imported on use
+    from sim.analysis import discovery
 
 
 def _fraction(text: str) -> float:
@@ -82,7 +85,9 @@ def register(sub) -> None:
     p.set_defaults(handler=main)
 
 
-def load_table(folder: str | Path) -> discovery.Table:
+def load_table(folder: str | Path) -> "discovery.Table":
+    from sim.analysis import discovery
+
     """A sweep folder (via the sweep loader, which checks it is finished) or a run folder."""
     folder = Path(folder)
     if (folder / "sweep.json").is_file():
@@ -95,7 +100,7 @@ def load_table(folder: str | Path) -> discovery.Table:
     return discovery.load_run(folder)
 
 
-def _columns(table: discovery.Table) -> str:
+def _columns(table: "discovery.Table") -> str:
     params = {d.column for d in table.dimensions}
     lines = [f"{table.source}: {len(table.frame):,} {table.row_word}", "parameters (explained by the box):"]
     lines += [f"  {d.column}" + (f"  [{d.unit}]" if d.unit else "") for d in table.dimensions]
@@ -114,6 +119,9 @@ def _columns(table: discovery.Table) -> str:
 
 
 def run(args, condition: str | None) -> int:
+    from sim.analysis import discovery
+    from sim.output.results import check_target
+
     table = load_table(args.folder)
     if args.list_columns:
         print(_columns(table))
