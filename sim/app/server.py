@@ -25,7 +25,7 @@ checks Jupyter makes):
 API
 ---
 GET  /api/scenarios                      scenario files of the folder (with errors if invalid)
-GET  /api/controls                       sliders, their bounds and mappings
+GET  /api/controls                       sliders, their bounds and mappings; each scenario slot's colour
 GET  /api/actors                         each actor's red lines with the quoted source
 POST /api/check    {"pasted": text}      validate a pasted YAML scenario
 POST /api/run      {"scenarios": [...], "pasted": text|null, "controls": {...},
@@ -64,12 +64,14 @@ from sim.scenario.offers import ACTORS
 from sim.output.labels import LABELS
 from sim.output.results import json_bytes
 from sim.app import controls, jobs, library, reports, words
+from sim.figures import app as app_figures
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/index.html": ("index.html", "text/html; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/charts.js": ("charts.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
 }
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -363,7 +365,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api/scenarios":
             return self._json(200, app.scenarios())
         if path == "/api/controls":
-            return self._json(200, controls.describe())
+            return self._json(200, {**controls.describe(), "slots": app_figures.slots()})
         if path == "/api/actors":
             return self._json(200, app.actors())
         if m := _JOB.match(path):

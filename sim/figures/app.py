@@ -55,6 +55,11 @@ class Series:
         return STYLES[self.slot][0]
 
 
+def slots() -> list[dict[str, str]]:
+    """Colour, SVG dash and hatch of each scenario slot, in order (the page marks its choices)."""
+    return [{"colour": c, "dash": d, "hatch": h} for (c, _line, h), d in zip(STYLES, DASHES)]
+
+
 def _bars(series: list[Series], keys, values: str, intervals: str) -> list[dict[str, Any]]:
     return [{"values": [s.summary[values].get(k) for k in keys],
              "intervals": [s.summary[intervals].get(k) for k in keys]} for s in series]
