@@ -174,7 +174,9 @@ function unchangedValue(c) {
   const same = values.every((v) => v === values[0]);
   const text = same ? (values[0] === null ? "mixed" : formatControl(c, values[0]))
     : chosen.map((s, i) => `${s.key} ${values[i] === null ? "mixed" : formatControl(c, values[i])}`).join(", ");
-  const detail = "In the scenarios: " + chosen.map((s) => `${s.key}: ${s.controls[c.key].text}`).join(" · ");
+  const texts = chosen.map((s) => s.controls[c.key].text);
+  const detail = texts.every((t) => t === texts[0]) ? `Now, in ${chosen.length > 1 ? "every chosen scenario" : chosen[0].key}: ${texts[0]}`
+    : "Now: " + chosen.map((s, i) => `${s.key}: ${texts[i]}`).join(" · ");
   return { common: same && values[0] !== null ? values[0] : null, text, detail };
 }
 

@@ -6,7 +6,7 @@
 const Charts = (() => {
   const NS = "http://www.w3.org/2000/svg";
   const W = 640, H = 420;
-  const M = { left: 64, right: 18, top: 78, bottom: 64 };
+  const M = { left: 64, right: 18, top: 86, bottom: 64 };
   const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif";
 
   function svg(tag, attrs = {}, ...children) {
@@ -53,15 +53,19 @@ const Charts = (() => {
   }
   const fillOf = (chart, r) => `url(#hatch-${chart.name}-${r.slot})`;
 
+  // One row of legend entries under the title; entries that do not fit go on a second row.
   function legend(chart, runs, labels, kind) {
-    const g = svg("g", { class: "legend", transform: `translate(${M.left},46)` });
-    let x = 0;
+    const g = svg("g", { class: "legend", transform: "translate(12,46)" });
+    const room = W - 24;
+    let x = 0, y = 0;
     runs.forEach((r, i) => {
+      const width = 31 + 7.3 * labels[i].length;
+      if (x > 0 && x + width > room) { x = 0; y += 18; }
       const mark = kind === "bars"
-        ? svg("rect", { x, y: -10, width: 24, height: 13, fill: fillOf(chart, r), stroke: "#000", "stroke-width": 0.6 })
-        : svg("line", { x1: x, x2: x + 26, y1: -4, y2: -4, stroke: r.colour, "stroke-width": 3, "stroke-dasharray": r.dash });
-      g.append(mark, svg("text", { x: x + 31, y: 0, "font-size": 13 }, labels[i]));
-      x += 31 + 7.2 * labels[i].length + 22;
+        ? svg("rect", { x, y: y - 10, width: 24, height: 13, fill: fillOf(chart, r), stroke: "#000", "stroke-width": 0.6 })
+        : svg("line", { x1: x, x2: x + 26, y1: y - 4, y2: y - 4, stroke: r.colour, "stroke-width": 3, "stroke-dasharray": r.dash });
+      g.append(mark, svg("text", { x: x + 31, y, "font-size": 13 }, labels[i]));
+      x += width + 20;
     });
     return g;
   }
