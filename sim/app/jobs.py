@@ -273,5 +273,4 @@ class Runner:
                 job.update(state="error", errors=[f"internal error: {type(exc).__name__}: {exc}"],
                            message="the run failed")
             finally:
-                del job
                 self._release()

@@ -308,11 +308,18 @@ def test_malformed_json_answers_400(served, raw, fragment):
 
 
 def test_status_waits_for_the_next_change(served, held):
-    job = served.run(SMALL)[2]["job"]
-    _s, _h, first = served.request("GET", f"/api/jobs/{job}")
+    job_id = served.run(SMALL)[2]["job"]
+    job = served.server.app.runner.get(job_id)
+    _s, _h, first = served.request("GET", f"/api/jobs/{job_id}")
     seen = {}
-    t = threading.Thread(target=lambda: seen.update(st=served.request("GET", f"/api/jobs/{job}?since={first['version']}")[2]))
+    t = threading.Thread(target=lambda: seen.update(
+        st=served.request("GET", f"/api/jobs/{job_id}?since={first['version']}")[2]))
     t.start()
+    for _ in range(3000):                    # the request is parked on the job (nothing changes while held)
+        if len(job.lock._waiters) == 1:
+            break
+        t.join(0.01)
+    assert len(job.lock._waiters) == 1 and t.is_alive() and not seen
     held.set()
     t.join(60)
     assert seen["st"]["version"] > first["version"]
