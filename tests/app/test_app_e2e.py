@@ -85,7 +85,7 @@ def test_run_in_browser_matches_cli(app_url, tmp_path):
         assert page.text_content("#ctl-us_aid-out") == "as in each scenario: ×1.0"
         assert page.text_content("#ctl-exchange_ratio-out") == "as in each scenario: 2.25 : 1"
         assert "truce_30day: 2–10 EUR bn a year" in page.text_content("#ctl-us_aid-now")
-        assert page.text_content("#ctl-europe_aid-now") == "Now, in every chosen scenario: 18–26 EUR bn a year (uniform)"
+        assert page.text_content("#ctl-europe_aid-now") == "As written, in every chosen scenario: 18–26 EUR bn a year (uniform)"
         page.fill("#ctl-europe_aid", "2")          # "what if Europe doubles its aid?"
         page.dispatch_event("#ctl-europe_aid", "input")
         page.select_option("#ctl-monitoring", "international")
@@ -135,6 +135,8 @@ def test_run_in_browser_matches_cli(app_url, tmp_path):
         page.uncheck("#sc-freeze")
         page.check("#sc-freeze")
         assert [page.text_content(f"#slot-{k}") for k in ("truce_30day", "refusal", "freeze")] == ["1", "2", "3"]
+        page.wait_for_function("() => document.body.dataset.idle === 'true' && "
+                               "document.querySelector('#tables th.run-head').textContent === 'truce_30day'")
         page.fill("#ctl-us_aid", "0")
         page.dispatch_event("#ctl-us_aid", "change")
         page.wait_for_function("() => document.querySelector('#run-summary').textContent.includes('US military aid ×0.0')"

@@ -175,8 +175,8 @@ function unchangedValue(c) {
   const text = same ? (values[0] === null ? "mixed" : formatControl(c, values[0]))
     : chosen.map((s, i) => `${s.key} ${values[i] === null ? "mixed" : formatControl(c, values[i])}`).join(", ");
   const texts = chosen.map((s) => s.controls[c.key].text);
-  const detail = texts.every((t) => t === texts[0]) ? `Now, in ${chosen.length > 1 ? "every chosen scenario" : chosen[0].key}: ${texts[0]}`
-    : "Now: " + chosen.map((s, i) => `${s.key}: ${texts[i]}`).join(" · ");
+  const detail = texts.every((t) => t === texts[0]) ? `As written, in ${chosen.length > 1 ? "every chosen scenario" : chosen[0].key}: ${texts[0]}`
+    : "As written: " + chosen.map((s, i) => `${s.key}: ${texts[i]}`).join(" · ");
   return { common: same && values[0] !== null ? values[0] : null, text, detail };
 }
 
