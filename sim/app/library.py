@@ -26,6 +26,7 @@ from typing import Any
 
 from sim.scenario.errors import InputError
 from sim.scenario.schema import Scenario, loads_scenario
+from sim.app import controls
 
 PACKAGED = Path(__file__).resolve().parents[1] / "scenario" / "data" / "scenarios"
 PASTED_KEY = "<pasted>"
@@ -52,8 +53,6 @@ class Entry:
     errors: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
-        from sim.app import controls   # controls imports nothing of the library
-
         s = self.scenario
         return {
             "key": self.key,

@@ -194,4 +194,11 @@ def test_bad_input_shows_message_and_server_keeps_serving(app_url):
         page.wait_for_selector(SETTLED)
         assert page.is_hidden("#errors")
         assert len(page.query_selector_all("#figures svg[data-chart]")) == 4
+        # nothing chosen: pressing Run says so (unticking alone does not send anything)
+        for key in ("freeze", "truce_30day", "refusal"):
+            page.uncheck(f"#sc-{key}")
+        page.wait_for_selector("body[data-idle=true]")
+        page.click("#run")
+        page.wait_for_selector("#errors:not([hidden])")
+        assert "choose at least one scenario" in page.text_content("#errors")
         assert page.external_requests == []

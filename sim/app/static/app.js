@@ -227,8 +227,9 @@ function readUpload(ev) {
 
 // -- run ------------------------------------------------------------------------------------------
 // Run now, or once the current run is over (moves while a run is on collapse into one re-run).
-function scheduleRun() {
-  if (!chosenScenarios().length && !$("use-pasted").checked) return;
+// `pressed`: the Run button (always sends, so the server can say what is missing).
+function scheduleRun(pressed) {
+  if (pressed !== true && !chosenScenarios().length && !$("use-pasted").checked) return;
   if (state.busy) { state.pending = true; idle(); return; }
   run();
 }
@@ -402,7 +403,7 @@ async function start() {
   } catch (errs) {
     showErrors([].concat(errs));
   }
-  $("run").addEventListener("click", scheduleRun);
+  $("run").addEventListener("click", () => scheduleRun(true));
   $("use-pasted").addEventListener("change", scheduleRun);
   idle();
   $("check").addEventListener("click", checkPasted);
