@@ -19,7 +19,6 @@ their outcomes, whatever is still queued).
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
 import queue
@@ -290,5 +289,5 @@ class Runner:
             finally:
                 self._release()
                 del job                      # the worker keeps no reference to a released job
-                gc.collect()                 # the model's agents form reference cycles
-                _return_freed_memory()
+                if self._queue.empty():      # idle: nobody waits for this
+                    _return_freed_memory()
