@@ -34,6 +34,7 @@ from sim.scenario.distributions import Param
 from sim.scenario.errors import InputError, Problem
 from sim.scenario.offers import MONITORING
 from sim.scenario.schema import MAX_REPLICATIONS, Scenario
+from sim.app import words
 
 LABEL = "<app settings>"
 
@@ -136,16 +137,28 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x and abs(x) != float("inf")
 
 
+def _short(value: Any) -> str:
+    """``value`` for a message, cut to 40 characters (a 5,000-digit seed is not echoed whole)."""
+    text = repr(value) if not isinstance(value, int) or isinstance(value, bool) or abs(value) < 10**30 \
+        else f"a number of {len(str(abs(value))):,} digits"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _whole(value: Any, key: str, lo: int, hi: int, problems: list[Problem]) -> int | None:
+    expected = f"expected a whole number between {lo:,} and {hi:,}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, str) and value.strip().isdigit():   # the page sends the seed as typed (> 2**53)
-        value = int(value.strip())
+        digits = value.strip()
+        if len(digits) > len(str(hi)):                          # never int() thousands of digits
+            problems.append(Problem(LABEL, None, key, f"{expected}, got a number of {len(digits):,} digits"))
+            return None
+        value = int(digits)
     if not isinstance(value, int) or isinstance(value, bool):
-        problems.append(Problem(LABEL, None, key, f"expected a whole number between {lo:,} and {hi:,}, got {value!r:.40}"))
+        problems.append(Problem(LABEL, None, key, f"{expected}, got {_short(value)}"))
         return None
     if not lo <= value <= hi:
-        problems.append(Problem(LABEL, None, key, f"expected a whole number between {lo:,} and {hi:,}, got {value:,}"))
+        problems.append(Problem(LABEL, None, key, f"{expected}, got {_short(value) if abs(value) >= 10**30 else f'{value:,}'}"))
         return None
     return value
 
@@ -236,13 +249,61 @@ def apply(scenario: Scenario, settings: Settings) -> Scenario:
     return scenario.with_changes(changes_for(scenario, settings), f"<app settings for {scenario.name}>")
 
 
-def assumptions(scenario: Scenario) -> dict[str, str]:
-    """The values a run used for every controlled parameter (shown under the results)."""
+#: How the page shows each controlled parameter: (label, unit, shown in percent).
+SHOWN = {
+    "attrition.exchange_ratio": ("Casualty exchange ratio", "Russian per Ukrainian casualty", False),
+    "united_states.military_aid_bn_per_year": ("US military aid", "EUR bn a year", False),
+    "europe.military_aid_bn_per_year": ("European military aid", "EUR bn a year", False),
+    "sanctions.production_cut": ("Russian production lost to sanctions", "", True),
+    "ceasefire.russia_rebuild_share": ("Russian recruitment in a ceasefire", "of the wartime pace", True),
+    "ceasefire.ukraine_rebuild_share": ("Ukrainian mobilization in a ceasefire", "of the wartime pace", True),
+}
+
+
+def _shown(scenario: Scenario, target: str) -> str:
+    _label, unit, percent = SHOWN[target]
+    return words.describe_param(scenario.params[target], unit, percent)
+
+
+def _monitoring(scenario: Scenario) -> str:
+    return ", ".join(sorted({o.terms.monitoring for o in scenario.offers})) or "no offer"
+
+
+def assumptions(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """The values a run used for every controlled parameter, in words (shown under the results).
+
+    ``parameter -> {"label": what it is, "value": the value in words with its unit}``.
+    """
     out = {}
     for c in CONTROLS:
         for target in c.targets:
             if target.startswith("offers"):
-                out[target.replace("[*]", "")] = ", ".join(o.terms.monitoring for o in scenario.offers) or "no offer"
+                out[target.replace("[*]", "")] = {"label": "Monitoring of the ceasefire",
+                                                 "value": _monitoring(scenario)}
             else:
-                out[target] = str(scenario.params[target])
+                out[target] = {"label": SHOWN[target][0], "value": _shown(scenario, target)}
+    return out
+
+
+def current(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """Where each control stands for ``scenario`` when a student has not moved it.
+
+    ``key -> {"value": the slider position (in the control's own units), "text": the
+    scenario's parameter(s) in words}``. The exchange ratio and sanctions sliders set a
+    value, so they stand at the scenario's central value (mode of a triangular, middle of
+    a uniform); the multipliers stand at ×1 (the scenario's own aid or pace).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for c in CONTROLS:
+        if c.key == "monitoring":
+            monitor = {o.terms.monitoring for o in scenario.offers}
+            value = monitor.pop() if len(monitor) == 1 else None
+            out[c.key] = {"value": value, "text": _monitoring(scenario)}
+            continue
+        texts = [_shown(scenario, t) for t in c.targets]
+        if c.key in ("exchange_ratio", "sanctions"):
+            value = round(scenario.params[c.targets[0]].central(), 6)
+        else:
+            value = 1.0
+        out[c.key] = {"value": value, "text": "; ".join(texts)}
     return out

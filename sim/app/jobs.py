@@ -4,8 +4,17 @@ A :class:`Plan` is validated in the request thread (bad input answers HTTP 400 a
 the :class:`Runner` queues it and its single worker thread simulates each scenario with
 :func:`sim.engine.simulate.simulate` (same seed for all: common random numbers), summarises it with
 :func:`sim.output.summary.summarize` (so the page shows exactly what ``ceasefire-sim run`` of
-the downloaded YAML writes to ``summary.json``), then draws the figures. The HTTP server
-never waits for a simulation: the page polls the job.
+the downloaded YAML writes to ``summary.json``), then computes the numbers of the four
+charts (:func:`sim.figures.app.chart_data`), which the browser draws. PNG figures are drawn
+only when a student downloads one. The HTTP server never waits for a simulation: the page
+asks for the job's status, and may wait on the server for its next change (long polling).
+
+Bounds, so that a burst of requests (or a hostile page) cannot grow memory or work
+without limit: at most :data:`MAX_PENDING` jobs queued or running (beyond it
+:meth:`Runner.submit` raises :class:`Busy`, answered 429), at most :data:`MAX_WORK`
+replication-weeks per request (checked by the server before queueing), and only the
+:data:`MAX_FINISHED` most recent finished jobs are kept (older ones are released with
+their outcomes, whatever is still queued).
 """
 
 from __future__ import annotations
@@ -30,10 +39,40 @@ from sim.scenario.schema import Scenario
 from sim.app import controls, reports
 from sim.figures import app as figures
 
-#: Jobs kept in memory (older finished ones are forgotten, with their figures).
-MAX_JOBS = 12
-#: Share of the progress bar given to simulation (the rest: drawing the figures).
-SIM_SHARE = 0.85
+#: Finished jobs kept in memory (older ones are forgotten, with their outcomes).
+MAX_FINISHED = 6
+#: Jobs queued or running at once; one more is refused (HTTP 429).
+MAX_PENDING = 4
+#: Most replication-weeks one request may ask for, summed over its scenarios: three
+#: scenarios of 20,000 replications over the shipped 156-week horizon (a few seconds).
+MAX_WORK = controls.MAX_SCENARIOS * controls.REPLICATIONS_RANGE[1] * 156
+#: Share of the progress bar given to simulation (the rest: summaries and chart data).
+SIM_SHARE = 0.95
+#: Longest a status request may wait for the job to change (seconds).
+MAX_WAIT = 10.0
+
+
+def _return_freed_memory() -> None:
+    """Give freed heap pages back to the system (glibc ``malloc_trim``; elsewhere nothing).
+
+    Thousands of small numpy arrays per run fragment the heap: without this, the resident
+    size of a server that releases its finished jobs still creeps up run after run.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+class Busy(Exception):
+    """The queue is full: the request is refused, nothing is queued."""
+
+
+def work_of(runs) -> int:
+    """Replication-weeks of a request (what :data:`MAX_WORK` bounds)."""
+    return sum(pr.scenario.replications * pr.scenario.horizon_weeks for pr in runs)
 
 
 @dataclass(frozen=True)
@@ -62,23 +101,54 @@ class Job:
     errors: list[str] = field(default_factory=list)
     outcomes: list[Outcomes] = field(default_factory=list)
     summaries: list[dict] = field(default_factory=list)
+    charts: dict[str, Any] = field(default_factory=dict)
     images: dict[str, bytes] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    version: int = 0
+    lock: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
     def update(self, **kw: Any) -> None:
         with self.lock:
             for k, v in kw.items():
                 setattr(self, k, v)
+            self.version += 1
+            self.lock.notify_all()
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "error")
+
+    def wait_change(self, since: int, timeout: float) -> None:
+        """Block until the job changes after ``version == since``, it finishes, or ``timeout`` s."""
+        with self.lock:
+            self.lock.wait_for(lambda: self.version > since or self.finished, timeout=min(timeout, MAX_WAIT))
 
     def status(self) -> dict[str, Any]:
         """The JSON the page polls (``GET /api/jobs/<id>``)."""
         with self.lock:
             out: dict[str, Any] = {"id": self.id, "state": self.state, "progress": round(self.progress, 4),
-                                   "message": self.message, "errors": list(self.errors)}
+                                   "message": self.message, "errors": list(self.errors), "version": self.version}
             if self.state == "done":
                 out["result"] = self._result()
             return out
+
+    def png(self, name: str) -> bytes | None:
+        """Chart ``name`` as PNG, drawn on first request and kept (downloads only)."""
+        with self.lock:
+            if self.state != "done" or name not in figures.CHARTS:
+                return None
+            if name not in self.images:
+                self.images[name] = figures.render_png(self.charts, name)
+            return self.images[name]
+
+    def held_bytes(self) -> int:
+        """Bytes of the simulation results this job keeps (outcome columns and trajectories)."""
+        with self.lock:
+            total = 0
+            for o in self.outcomes:
+                total += sum(a.nbytes for a in o.columns.values())
+                total += o.territory_path.nbytes if o.territory_path is not None else 0
+            return total
 
     def _result(self) -> dict[str, Any]:
         with_report = reports.available()
@@ -92,6 +162,7 @@ class Job:
                 "title": s.title,
                 "slot": i,
                 "colour": figures.STYLES[i][0],
+                "dash": figures.DASHES[i],
                 "summary": summary,
                 "assumptions": controls.assumptions(s),
                 "red_lines": {a: {k: r.enabled for k, r in s.actors[a].red_lines.items()} for a in ACTORS},
@@ -105,8 +176,9 @@ class Job:
             })
         return {
             "runs": runs,
-            "figures": [{"name": n, "url": f"/api/jobs/{self.id}/figures/{n}.png", "alt": alt}
-                        for n, (_fn, alt) in figures.FIGURES.items() if n in self.images],
+            "charts": self.charts,
+            "figures": [{"name": c["name"], "url": f"/api/jobs/{self.id}/figures/{c['name']}.png", "alt": c["alt"]}
+                        for c in self.charts.get("charts", [])],
             "settings": {"controls": self.plan.settings.controls,
                          "replications": self.plan.settings.replications,
                          "seed": self.plan.settings.seed},
@@ -143,18 +215,19 @@ def execute(job: Job) -> None:
         outs.append(out)
         sums.append(summarize(out, pr.scenario.name))
     t1 = time.perf_counter()
-    job.update(message="drawing the figures", progress=SIM_SHARE)
     series = [figures.Series(pr.key, i, o, s) for i, (pr, o, s) in enumerate(zip(runs, outs, sums))]
-    images = figures.render_all(series)
+    charts = figures.chart_data(series)
     t2 = time.perf_counter()
-    job.update(outcomes=outs, summaries=sums, images=images, seconds={"simulate": t1 - t0, "figures": t2 - t1},
-               state="done", progress=1.0, message=f"done in {t2 - t0:.1f} s")
+    job.update(outcomes=outs, summaries=sums, charts=charts, seconds={"simulate": t1 - t0, "charts": t2 - t1},
+               state="done", progress=1.0, message=f"done in {t2 - t0:.2f} s")
 
 
 class Runner:
-    """A queue of jobs and the one worker thread that runs them."""
+    """A bounded queue of jobs and the one worker thread that runs them."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_pending: int = MAX_PENDING, max_finished: int = MAX_FINISHED) -> None:
+        self.max_pending = max_pending
+        self.max_finished = max_finished
         self._jobs: "OrderedDict[str, Job]" = OrderedDict()
         self._lock = threading.Lock()
         self._queue: "queue.Queue[Job | None]" = queue.Queue()
@@ -163,20 +236,38 @@ class Runner:
         self._thread.start()
 
     def submit(self, plan: Plan) -> Job:
-        job = Job(id=str(next(self._ids)), plan=plan)
+        """Queue ``plan``.
+
+        Raises
+        ------
+        Busy
+            When :attr:`max_pending` jobs are already queued or running.
+        """
         with self._lock:
+            pending = sum(not j.finished for j in self._jobs.values())
+            if pending >= self.max_pending:
+                raise Busy(f"the app is busy: {pending} runs are waiting or running (at most "
+                           f"{self.max_pending}); try again when one has finished")
+            job = Job(id=str(next(self._ids)), plan=plan)
             self._jobs[job.id] = job
-            while len(self._jobs) > MAX_JOBS:
-                oldest = next(iter(self._jobs.values()))
-                if oldest.state in ("queued", "running"):
-                    break
-                self._jobs.popitem(last=False)
         self._queue.put(job)
         return job
+
+    def _release(self) -> None:
+        """Forget the oldest finished jobs beyond :attr:`max_finished` (queued ones are never dropped)."""
+        with self._lock:
+            finished = [k for k, j in self._jobs.items() if j.finished]
+            for k in finished[: max(0, len(finished) - self.max_finished)]:
+                del self._jobs[k]
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
             return self._jobs.get(job_id)
+
+    def jobs(self) -> list[Job]:
+        """Every job held (queued, running or kept finished), oldest first."""
+        with self._lock:
+            return list(self._jobs.values())
 
     def stop(self) -> None:
         self._queue.put(None)
@@ -195,3 +286,8 @@ class Runner:
                 traceback.print_exc(file=sys.stderr)
                 job.update(state="error", errors=[f"internal error: {type(exc).__name__}: {exc}"],
                            message="the run failed")
+            finally:
+                self._release()
+                del job                      # the worker keeps no reference to a released job
+                if self._queue.empty():      # idle: nobody waits for this
+                    _return_freed_memory()

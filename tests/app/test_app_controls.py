@@ -53,8 +53,9 @@ def test_sanctions_reload_and_monitoring(freeze, truce):
     assert all(o.terms.monitoring == "international" for o in s.offers)
     assert all(o.terms.monitoring == "none" for o in truce.offers)   # original untouched
     assumed = controls.assumptions(s)
-    assert assumed["sanctions.production_cut"] == "0.4"
-    assert assumed["offers.terms.monitoring"] == "international"
+    assert assumed["sanctions.production_cut"] == {"label": "Russian production lost to sanctions", "value": "40%"}
+    assert assumed["ceasefire.russia_rebuild_share"]["value"] == "35%–50% of the wartime pace (uniform)"
+    assert assumed["offers.terms.monitoring"]["value"] == "international"
 
 
 @pytest.mark.parametrize("raw, key, fragment", [

@@ -66,11 +66,13 @@ def test_static_files_are_local_only(base):
     status, headers, body = get(base, "/")
     assert status == 200 and b"/static/app.js" in body
     assert "default-src 'self'" in headers["Content-Security-Policy"]
-    for name in ("index.html", "app.js", "app.css"):
-        text = (STATIC / name).read_text()
+    shipped = sorted(p.name for p in STATIC.iterdir())
+    assert shipped == ["app.css", "app.js", "charts.js", "index.html"]
+    for name in shipped:
+        text = (STATIC / name).read_text().replace('"http://www.w3.org/2000/svg"', "")  # the SVG namespace: a name, not a fetch
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text, re.I), name
         assert "@import" not in text and "@font-face" not in text
-    for path in ("/static/app.js", "/static/app.css"):
+    for path in ("/static/app.js", "/static/charts.js", "/static/app.css"):
         assert get(base, path)[0] == 200
     assert get(base, "/static/../server.py")[0] == 404
     assert get(base, "/api/nothing")[0] == 404
@@ -243,3 +245,40 @@ def test_server_answers_while_a_job_runs(base, monkeypatch):
     release.set()
     assert wait(base, reply["job"])["state"] == "done"
     assert wait(base, queued["job"])["state"] == "done"
+
+
+def test_runs_keep_the_order_chosen_with_one_colour_each(base):
+    """As `compare truce_30day.yaml freeze.yaml` would: the order given, slot colours in that order."""
+    status, reply = post(base, "/api/run", {"scenarios": ["truce_30day", "freeze"], "replications": 200, "seed": 2})
+    result = wait(base, reply["job"])["result"]
+    assert [r["key"] for r in result["runs"]] == ["truce_30day", "freeze"]
+    slots = json.loads(get(base, "/api/controls")[2])["slots"]
+    assert [r["colour"] for r in result["runs"]] == [s["colour"] for s in slots[:2]]
+    charts = result["charts"]
+    assert [r["label"] for r in charts["runs"]] == ["truce_30day", "freeze"]
+    outcomes = next(c for c in charts["charts"] if c["name"] == "outcomes")
+    assert outcomes["runs"][0]["values"][0] == result["runs"][0]["summary"]["outcome_probabilities"]["war_continues"]
+
+
+def test_the_page_gets_words_and_current_values(base):
+    actors = json.loads(get(base, "/api/actors")[2])["actors"]
+    demil = {r["key"]: r for r in actors["ukraine"]["red_lines"]}["demilitarization"]
+    assert demil["when_text"] == "a cap on Ukraine's army below 400 thousand soldiers"
+    assert demil["when"] == {"army_cap_below": 400}                  # the data stays as it was
+    scen = {s["key"]: s for s in json.loads(get(base, "/api/scenarios")[2])["scenarios"]}
+    assert scen["truce_30day"]["controls"]["us_aid"]["text"] == "2–10 EUR bn a year (uniform)"
+    assert scen["freeze"]["controls"]["exchange_ratio"]["value"] == 2.25
+
+
+def test_no_png_is_drawn_until_one_is_downloaded(base):
+    s = controls.apply(load_scenario(ROOT / "scenarios" / "freeze.yaml"), controls.parse_settings({"replications": 200}))
+    job = jobs.Job("t", jobs.Plan((jobs.PlannedRun("freeze", s),), controls.parse_settings({})))
+    jobs.execute(job)
+    assert job.state == "done" and job.images == {} and set(job.seconds) == {"simulate", "charts"}
+    png = job.png("survival")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and list(job.images) == ["survival"]
+    assert job.png("survival") is png and job.png("nope") is None
+    status, reply = post(base, "/api/run", {"scenarios": ["freeze"], "replications": 200})
+    done = wait(base, reply["job"])
+    status, headers, body = get(base, done["result"]["figures"][1]["url"])
+    assert status == 200 and body[:8] == b"\x89PNG\r\n\x1a\n" and "attachment" in headers["Content-Disposition"]

@@ -9,7 +9,10 @@ const OUTCOMES = [
 const ACTOR_NAMES = { russia: "Russia", ukraine: "Ukraine", united_states: "United States", europe: "Europe" };
 const LINE_STYLES = ["solid", "dashed", "dotted"];
 
-const state = { controls: [], set: {}, actors: null, lastRuns: null, busy: false };
+const state = { controls: [], set: {}, actors: null, lastRuns: null, busy: false, pending: false,
+                scenarios: {}, order: [], slots: [], syncs: [] };
+// Pre-selected, in the order of the README's compare command (one scenario, one colour everywhere).
+const DEFAULT_ORDER = ["freeze", "truce_30day", "refusal"];
 
 // -- small helpers -------------------------------------------------------------------------
 function el(tag, attrs = {}, ...children) {
@@ -65,22 +68,43 @@ async function loadScenarios() {
   const list = $("scenario-list");
   list.replaceChildren();
   if (!data.scenarios.length) list.append(el("li", { class: "hint" }, `no *.yaml files in ${data.folder}`));
-  const defaults = new Set(["freeze", "truce_30day", "refusal"]);
+  state.scenarios = Object.fromEntries(data.scenarios.map((s) => [s.key, s]));
+  state.order = DEFAULT_ORDER.filter((k) => state.scenarios[k] && state.scenarios[k].valid);
   for (const s of data.scenarios) {
     const id = `sc-${s.key}`;
     const box = el("input", { type: "checkbox", id, value: s.key, name: "scenario",
-                              disabled: !s.valid, checked: s.valid && defaults.has(s.key) });
+                              disabled: !s.valid, checked: state.order.includes(s.key) });
+    box.addEventListener("change", () => {
+      state.order = state.order.filter((k) => k !== s.key);
+      if (box.checked) state.order.push(s.key);          // chosen last: shown last, next colour
+      showSlots();
+      syncAll();
+      scheduleRun();
+    });
     const item = el("li", { class: s.valid ? "scenario" : "scenario invalid" },
-      el("label", { for: id }, box, el("span", { class: "title" }, s.title),
-         el("span", { class: "file" }, s.file)),
+      el("label", { for: id }, box, el("span", { class: "slot", id: `slot-${s.key}`, "aria-hidden": "true" }),
+         el("span", { class: "title" }, s.title), el("span", { class: "file" }, s.file)),
       s.valid ? el("p", { class: "desc" }, s.description)
               : el("p", { class: "problem" }, "does not validate: ", s.errors.join("; ")));
     list.append(item);
   }
 }
 
-function chosenScenarios() {
-  return Array.from(document.querySelectorAll("input[name=scenario]:checked")).map((b) => b.value);
+// The chosen scenarios in the order they were ticked: the order of the tables, charts and reports.
+function chosenScenarios() { return state.order.slice(); }
+
+// A numbered colour mark by each chosen scenario: its position and colour in the results.
+function showSlots() {
+  for (const key of Object.keys(state.scenarios)) {
+    const mark = $(`slot-${key}`);
+    if (!mark) continue;
+    const i = state.order.indexOf(key);
+    const slot = state.slots[i];
+    mark.textContent = i >= 0 ? String(i + 1) : "";
+    mark.className = i >= 0 ? "slot on" : "slot";
+    mark.style.cssText = slot ? `background:${slot.colour}` : "";
+    mark.title = i >= 0 ? `shown ${["first", "second", "third"][i] || i + 1}, in this colour` : "";
+  }
 }
 
 // -- controls -------------------------------------------------------------------------------
@@ -107,18 +131,24 @@ function renderControls(spec) {
     } else {
       input = el("input", { type: "range", id, min: c.lo, max: c.hi, step: c.step, value: c.start });
     }
+    const now = el("p", { class: "current", id: `${id}-now` });
     const sync = () => {
       state.set[c.key] = changed.checked;
-      out.textContent = changed.checked ? formatControl(c, input.value) : "as in each scenario";
+      const here = unchangedValue(c);
+      if (!changed.checked && here.common !== null) input.value = here.common;
+      out.textContent = changed.checked ? formatControl(c, input.value) : `as in each scenario: ${here.text}`;
+      now.textContent = here.detail;
       row.classList.toggle("unset", !changed.checked);
     };
     input.addEventListener("input", () => { changed.checked = true; sync(); });
-    changed.addEventListener("change", sync);
+    input.addEventListener("change", () => { changed.checked = true; sync(); scheduleRun(); });  // on release
+    changed.addEventListener("change", () => { sync(); scheduleRun(); });
     const row = el("div", { class: "control", dataset: { key: c.key } },
       el("label", { for: id }, c.label), input, out,
       el("label", { class: "set", for: `${id}-set` }, changed, "change"),
-      el("p", { class: "mapping" }, c.mapping));
+      el("p", { class: "mapping" }, c.mapping), now);
     box.append(row);
+    state.syncs.push(sync);
     sync();
   }
   const reps = $("replications");
@@ -127,8 +157,27 @@ function renderControls(spec) {
   const repsOut = $("replications-out");
   const syncReps = () => { repsOut.textContent = Number(reps.value).toLocaleString("en"); };
   reps.addEventListener("input", syncReps);
+  reps.addEventListener("change", scheduleRun);
   syncReps();
   $("seed").value = spec.seed.start;
+  $("seed").addEventListener("change", scheduleRun);
+}
+
+function syncAll() { state.syncs.forEach((f) => f()); }
+
+// Where an unmoved control stands for the chosen scenarios: one value if they agree,
+// else each scenario's (e.g. "freeze 10%, truce_30day 5%"); `detail` says it in words.
+function unchangedValue(c) {
+  const chosen = chosenScenarios().map((k) => state.scenarios[k]).filter((s) => s && s.controls[c.key]);
+  if (!chosen.length) return { common: null, text: "–", detail: "" };
+  const values = chosen.map((s) => s.controls[c.key].value);
+  const same = values.every((v) => v === values[0]);
+  const text = same ? (values[0] === null ? "mixed" : formatControl(c, values[0]))
+    : chosen.map((s, i) => `${s.key} ${values[i] === null ? "mixed" : formatControl(c, values[i])}`).join(", ");
+  const texts = chosen.map((s) => s.controls[c.key].text);
+  const detail = texts.every((t) => t === texts[0]) ? `As written, in ${chosen.length > 1 ? "every chosen scenario" : chosen[0].key}: ${texts[0]}`
+    : "As written: " + chosen.map((s, i) => `${s.key}: ${texts[i]}`).join(" · ");
+  return { common: same && values[0] !== null ? values[0] : null, text, detail };
 }
 
 function requestBody() {
@@ -177,34 +226,46 @@ function readUpload(ev) {
 }
 
 // -- run ------------------------------------------------------------------------------------------
+// Run now, or once the current run is over (moves while a run is on collapse into one re-run).
+// `pressed`: the Run button (always sends, so the server can say what is missing).
+function scheduleRun(pressed) {
+  if (pressed !== true && !chosenScenarios().length && !$("use-pasted").checked) return;
+  if (state.busy) { state.pending = true; idle(); return; }
+  run();
+}
+
+function idle() { document.body.dataset.idle = String(!state.busy && !state.pending); }
+
 async function run() {
-  if (state.busy) return;
+  if (state.busy) { state.pending = true; idle(); return; }
+  state.pending = false;
   showErrors([]);
-  const bar = $("progress"), text = $("progress-text"), button = $("run");
+  const bar = $("progress"), text = $("progress-text");
   state.busy = true;
-  button.disabled = true;
+  idle();
   bar.hidden = false;
   bar.value = 0;
   text.textContent = "starting…";
   document.body.setAttribute("aria-busy", "true");
   try {
     const { job } = await api("/api/run", requestBody());
+    let version = 0;
     for (;;) {
-      const st = await api(`/api/jobs/${job}`);
+      const st = await api(`/api/jobs/${job}?since=${version}`);     // the server answers on the next change
+      version = st.version;
       bar.value = st.progress;
       text.textContent = st.message;
       if (st.state === "done") { renderResults(st.result); text.textContent = st.message; break; }
       if (st.state === "error") { showErrors(st.errors); text.textContent = "the run failed"; break; }
-      await new Promise((r) => setTimeout(r, 150));
     }
   } catch (errs) {
     showErrors([].concat(errs));
     text.textContent = "";
   } finally {
     state.busy = false;
-    button.disabled = false;
     bar.hidden = true;
     document.body.removeAttribute("aria-busy");
+    if (state.pending) run(); else idle();
   }
 }
 
@@ -268,8 +329,14 @@ function renderResults(result) {
   ]);
   $("tables").replaceChildren(outcomes, accept, other);
 
-  $("figures").replaceChildren(...result.figures.map((f) =>
-    el("figure", {}, el("img", { src: f.url, alt: f.alt, dataset: { figure: f.name } }), el("figcaption", {}, f.alt))));
+  const t0 = performance.now();
+  const pngs = Object.fromEntries(result.figures.map((f) => [f.name, f.url]));
+  $("figures").replaceChildren(...result.charts.charts.map((chart) =>
+    el("figure", { dataset: { figure: chart.name } }, Charts.draw(chart, result.charts.runs),
+       el("figcaption", {}, chart.alt, " ",
+          el("a", { href: pngs[chart.name], download: `${chart.name}.png`, class: "png",
+                    dataset: { download: "png" } }, "PNG")))));
+  document.body.dataset.drawMs = String(Math.round(performance.now() - t0));
 
   $("downloads").replaceChildren(...runs.map((r) => el("div", { class: "download" }, swatch(r),
     el("strong", {}, r.key),
@@ -287,22 +354,17 @@ function renderResults(result) {
 
   const keys = Object.keys(runs[0].assumptions);
   $("assumptions").replaceChildren(el("table", { class: "numbers assumptions" },
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "parameter"), runs.map(scenarioHead))),
-    el("tbody", {}, keys.map((k) => el("tr", {}, el("th", { scope: "row" }, el("code", {}, k)),
-      runs.map((r) => el("td", {}, el("code", {}, r.assumptions[k])))))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "assumption"), runs.map(scenarioHead))),
+    el("tbody", {}, keys.map((k) => el("tr", {}, el("th", { scope: "row" }, runs[0].assumptions[k].label,
+      el("code", { class: "path" }, k)), runs.map((r) => el("td", {}, r.assumptions[k].value))))),
     el("caption", {}, `${result.settings.replications.toLocaleString("en")} replications, seed ${result.settings.seed}; ` +
-       `simulation ${result.seconds.simulate} s, figures ${result.seconds.figures} s`)));
+       `simulation ${result.seconds.simulate} s, chart numbers ${result.seconds.charts} s`)));
 
   $("results").hidden = false;
   renderActors();
 }
 
 // -- red lines ---------------------------------------------------------------------------------------
-function describeWhen(when) {
-  return Object.entries(when).map(([k, v]) => `${k.replace(/_/g, " ")}: ${[].concat(v).map((x) =>
-    x === null ? "none" : x).join(" or ")}`).join(" and ");
-}
-
 function renderActors() {
   if (!state.actors) return;
   const box = $("actors");
@@ -313,15 +375,18 @@ function renderActors() {
       const status = state.lastRuns
         ? el("div", { class: "status-row" }, state.lastRuns.map((r) => {
             const on = r.red_lines[a] && r.red_lines[a][rl.key];
-            return el("span", { class: on ? "badge on" : "badge off", style: `border-color:${r.colour}` },
-                      swatch(r), `${r.key}: ${on ? "on" : "off"}`);
+            const share = on && r.summary.vetoes && r.summary.vetoes[a] ? r.summary.vetoes[a][rl.key] : null;
+            const text = !on ? "off" : share === null || share === undefined ? "on, no offer put"
+              : share > 0 ? `crossed: vetoed ${(100 * share).toFixed(1)}% of offers put` : "on, not crossed";
+            return el("span", { class: share > 0 ? "badge on crossed" : on ? "badge on" : "badge off",
+                                style: `border-color:${r.colour}` }, swatch(r), `${r.key}: ${text}`);
           }))
         : el("div", { class: "status-row" }, el("span", { class: rl.enabled_default ? "badge on" : "badge off" },
             rl.enabled_default ? "on by default" : "off by default"));
       return el("li", { class: "red-line", dataset: { actor: a, redLine: rl.key } },
         el("p", { class: "rl-desc" }, rl.description),
-        el("p", { class: "rl-when" }, "vetoes offers with ", describeWhen(rl.when)),
-        el("blockquote", { class: "rl-source" }, rl.source), status);
+        el("p", { class: "rl-when" }, "vetoes offers with ", rl.when_text),
+        el("blockquote", { class: "rl-source" }, rl.citation || rl.source), status);
     });
     box.append(el("div", { class: `actor actor-${a}` }, el("h3", {}, info.name),
       items.length ? el("ul", {}, items) : el("p", { class: "hint" }, "no red lines in the sources: " +
@@ -333,13 +398,17 @@ function renderActors() {
 async function start() {
   try {
     const [spec, actors] = await Promise.all([api("/api/controls"), api("/api/actors"), loadScenarios()]);
+    state.slots = spec.slots || [];
+    showSlots();
     renderControls(spec);
     state.actors = actors;
     renderActors();
   } catch (errs) {
     showErrors([].concat(errs));
   }
-  $("run").addEventListener("click", run);
+  $("run").addEventListener("click", () => scheduleRun(true));
+  $("use-pasted").addEventListener("change", scheduleRun);
+  idle();
   $("check").addEventListener("click", checkPasted);
   $("upload").addEventListener("change", readUpload);
   document.body.dataset.ready = "true";
