@@ -2,11 +2,11 @@
 
 Public API (defined in :mod:`sim.api`)::
 
-    from sim import load_scenario, simulate, summarize, run_scenario, sweep
+    from sim import load_scenario, simulate, summarize, run_scenario, sweep, design
 """
 
 __version__ = "0.1.0"
 
-from sim.api import Outcomes, Scenario, load_scenario, run_scenario, simulate, summarize, sweep  # noqa: E402
+from sim.api import Outcomes, Scenario, load_scenario, run_scenario, simulate, summarize, sweep, design  # noqa: E402
 
-__all__ = ["__version__", "load_scenario", "Scenario", "simulate", "summarize", "Outcomes", "run_scenario", "sweep"]
+__all__ = ["__version__", "load_scenario", "Scenario", "simulate", "summarize", "Outcomes", "run_scenario", "sweep", "design"]

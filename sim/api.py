@@ -7,7 +7,7 @@
 
 Where each piece lives: scenarios in :mod:`sim.scenario`, the model in :mod:`sim.engine`,
 statistics and results folders in :mod:`sim.output`, analyses in :mod:`sim.analysis`, a
-whole run with figures and report in :mod:`sim.pipeline`, sweeps in :mod:`sim.sweeps`.
+whole run with figures and report in :mod:`sim.pipeline`, sweeps in :mod:`sim.sweeps`, offer design in :mod:`sim.design`.
 """
 
 from sim.engine.outcomes import Outcomes
@@ -25,5 +25,15 @@ def sweep(spec, **kwargs):
     return _sweep(spec, **kwargs)
 
 
+def design(scenario, **kwargs):
+    """Search the offer packages of ``scenario``'s first offer and return the packages table
+    (pandas DataFrame, one row per package, ``on_front`` marks the Pareto front); see
+    :func:`sim.design.runner.design` (imported on first use; a large space needs the
+    ``[design]`` extra for pymoo)."""
+    from sim.design.runner import design as _design
+
+    return _design(scenario, **kwargs)
+
+
 __all__ = ["load_scenario", "loads_scenario", "Scenario", "simulate", "resolve_run", "iter_chunks",
-           "DEFAULT_CHUNK", "summarize", "Outcomes", "run_scenario", "sweep"]
+           "DEFAULT_CHUNK", "summarize", "Outcomes", "run_scenario", "sweep", "design"]
