@@ -58,5 +58,5 @@ def test_every_package_is_ranked_and_the_top_level_is_small():
 
 
 def test_tests_mirror_the_packages():
-    for pkg in ("scenario", "engine", "output", "figures", "analysis", "pipeline", "sweeps", "app", "commands"):
+    for pkg in ("scenario", "engine", "output", "figures", "analysis", "pipeline", "sweeps", "design", "app", "commands"):
         assert list((ROOT / "tests" / pkg).glob("test_*.py")), f"tests/{pkg}/ has no tests"
