@@ -194,6 +194,8 @@ class _Builder(sweep_spec._Builder):
                                    f"{{levels: [...]}} or {{range: [low, high], steps: N}}")
                 return None
         else:
+            if isinstance(entry, list):          # a bare list is levels here (a range in sweep files)
+                entry = {"levels": entry}
             p = self.parameter(_path(name), entry, path, "grid")
             if p is None:
                 return None
