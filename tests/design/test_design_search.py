@@ -215,3 +215,10 @@ def test_python_api_returns_a_dataframe(tmp_path, root):
     assert callable(sim.design)
     assert list(df["monitoring"]) == ["bilateral", "none", "international"]
     assert df["on_front"].sum() >= 1
+
+
+def test_holding_is_rarer_than_agreeing_and_shrinks_with_the_years(exhaustive):
+    df = table(exhaustive)
+    assert (df["p_holds_1y"] <= df["p_agreed"]).all() and (df["p_holds_2y"] <= df["p_holds_1y"]).all()
+    assert (df["p_holds_1y"] < df["p_agreed"]).any()          # some ceasefires break within a year
+    assert (df["p_holds_1y_lo"] <= df["p_holds_1y"]).all() and (df["p_holds_1y"] <= df["p_holds_1y_hi"]).all()
