@@ -35,6 +35,7 @@ test: venv
 bench: venv
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/design.py
 
 docs: venv
 	$(BIN)/ceasefire-sim explain --parameters --markdown > docs/parameters.md
