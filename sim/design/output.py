@@ -173,6 +173,22 @@ def package_words(result, row: dict, d) -> str:
             f"{row['casualties_total_mean']:.0f}k on average.</li></ul>")
 
 
+def binding_text(result, df) -> str:
+    """Which red lines veto how many of the packages tried, party by party."""
+    parts = []
+    for a in result.config.space.base.offers[0].parties:
+        counts: dict[str, int] = {}
+        for lines in df[f"red_lines_{a}"]:
+            for name in filter(None, str(lines).split(",")):
+                counts[name] = counts.get(name, 0) + 1
+        if counts:
+            parts.append(f"{a} vetoes " + ", ".join(f"{n} packages on its red line '{k}'" for k, n in
+                                                     sorted(counts.items(), key=lambda kv: -kv[1])))
+        else:
+            parts.append(f"no red line of {a} binds any package tried")
+    return "What binds: " + "; ".join(p for p in parts if p) + f" (of {len(df)} packages)."
+
+
 def report_html(result, df, png: bytes) -> str:
     c = result.config
     rows = front_rows(result, df)
@@ -192,12 +208,13 @@ each run for {c.replications:,} replications of {c.horizon_weeks} weeks on the s
 constraints: {e(cons)}. {int(df['on_front'].sum())} packages are on the front (no other package tried is at least as good on
 every objective and better on one).</p>
 <p><b>The scenario's own package.</b> {e(distance_text(result, df))}</p>
+<p>{e(binding_text(result, df))}</p>
 <img src="{data_uri(png)}" alt="acceptance against durability and territory">
 <h2>The front, best first on {e(c.objectives[0].metric)}</h2>{text}
 <p class="note">How sure we are: every percentage comes with its 95% interval (Wilson for probabilities,
 order statistics for medians). Two packages whose intervals overlap on every objective cannot be told apart at
 this number of replications; run more (<code>--replications</code>) to separate them. The numbers are the model's,
-under its stated assumptions (docs/assumptions.md), not forecasts.</p>
+under its stated assumptions (docs/model.md), not forecasts.</p>
 </body></html>
 """
 

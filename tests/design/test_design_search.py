@@ -167,6 +167,7 @@ def test_outputs_and_manifest(exhaustive):
     assert sorted(p.stem for p in (f / "pareto").glob("*.yaml")) == sorted(front["label"])
     html = (f / "report.html").read_text()
     assert "The scenario's own package" in html and "data:image/png;base64," in html
+    assert "ukraine vetoes" in html and "red line &#x27;oversight&#x27;" in html
     for lbl in front["label"]:
         assert f"<b>{lbl}</b>" in html
 
