@@ -223,3 +223,11 @@ def test_holding_is_rarer_than_agreeing_and_shrinks_with_the_years(exhaustive):
     assert (df["p_holds_1y"] <= df["p_agreed"]).all() and (df["p_holds_2y"] <= df["p_holds_1y"]).all()
     assert (df["p_holds_1y"] < df["p_agreed"]).any()          # some ceasefires break within a year
     assert (df["p_holds_1y_lo"] <= df["p_holds_1y"]).all() and (df["p_holds_1y"] <= df["p_holds_1y_hi"]).all()
+
+
+def test_the_same_bytes_with_one_worker_or_two(tmp_path, root):
+    c = config(root, vary="monitoring,guarantees", replications=30, horizon_weeks=52)
+    one = run_design(c, out=tmp_path / "one", workers=1)
+    two = run_design(c, out=tmp_path / "two", workers=2, batch_packages=2)
+    for name in ("packages.parquet", "packages.csv", "pareto.csv"):
+        assert (one.folder / name).read_bytes() == (two.folder / name).read_bytes(), name
