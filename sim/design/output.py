@@ -10,7 +10,6 @@ package, seed, replications and horizon); ``figures/pareto.png``; ``report.html`
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,6 @@ import numpy as np
 from sim.design import search
 from sim.output.results import atomic_write, sha256_file
 from sim.pipeline.report import data_uri, e
-from sim.scenario.offers import ACTORS
 
 TERM_PREFIX = "idx_"
 

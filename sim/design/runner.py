@@ -32,10 +32,9 @@ from sim.design import search
 from sim.design.evaluate import BatchTask, run_batch
 from sim.design.objectives import Constraint, Objective
 from sim.design.space import DEFAULT_BUDGET, DEFAULT_REPLICATIONS, DesignSpace
-from sim.output.results import atomic_write, json_bytes
 from sim.scenario.errors import RunExistsError
 from sim.sweeps.executors import ExecutorInfo, open_executor, run_unordered
-from sim.sweeps.storage import SweepStore, parquet_bytes
+from sim.sweeps.storage import SweepStore
 
 PART_PREFIX = "batch-"
 

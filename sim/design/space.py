@@ -42,7 +42,7 @@ from typing import Any, Iterator
 
 from sim.scenario.errors import InputError, Problem
 from sim.scenario.offers import ACTORS, TERM_CHOICES, TERM_FIELDS, Terms
-from sim.scenario.schema import NAME_RE, Scenario, load_scenario
+from sim.scenario.schema import NAME_RE, Scenario
 from sim.scenario.yamlio import Located, load, loads
 from sim.sweeps import spec as sweep_spec
 

@@ -6,7 +6,6 @@ import pytest
 
 from sim.design import space as space_mod
 from sim.design.objectives import parse_constraints, registry
-from sim.scenario.errors import InputError
 from sim.scenario.offers import TERM_CHOICES, TERM_FIELDS
 from sim.scenario.schema import load_scenario
 
