@@ -36,6 +36,7 @@ bench: venv
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/program.py
+	$(BIN)/python bench/design.py
 
 docs: venv
 	$(BIN)/ceasefire-sim explain --parameters --markdown > docs/parameters.md

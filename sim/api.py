@@ -26,7 +26,7 @@ sweep              ``ceasefire-sim sweep``: a parameter sweep -> pandas DataFram
 
 Where each piece lives: scenarios in :mod:`sim.scenario`, the model in :mod:`sim.engine`,
 statistics and results folders in :mod:`sim.output`, analyses in :mod:`sim.analysis`, a
-whole run with figures and report in :mod:`sim.pipeline`, sweeps in :mod:`sim.sweeps`.
+whole run with figures and report in :mod:`sim.pipeline`, sweeps in :mod:`sim.sweeps`, offer design in :mod:`sim.design`.
 """
 
 from __future__ import annotations
@@ -64,6 +64,16 @@ def sweep(spec, **kwargs):
     return _sweep(spec, **kwargs)
 
 
+def design(scenario, **kwargs):
+    """Search the offer packages of ``scenario``'s first offer and return the packages table
+    (pandas DataFrame, one row per package, ``on_front`` marks the Pareto front); see
+    :func:`sim.design.runner.design` (imported on first use; a large space needs the
+    ``[design]`` extra for pymoo)."""
+    from sim.design.runner import design as _design
+
+    return _design(scenario, **kwargs)
+
+
 def __getattr__(name: str):
     try:
         module, attr = LAZY[name]
@@ -78,4 +88,4 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__all__ = [*LAZY, "sweep"]
+__all__ = [*LAZY, "sweep", "design"]

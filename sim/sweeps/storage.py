@@ -99,6 +99,9 @@ def parquet_bytes(table) -> bytes:
 class SweepStore:
     """Reads and writes one sweep's results folder."""
 
+    #: the manifest's ``kind``: only a folder of this kind is ever deleted by :meth:`remove`
+    kind = "sweep"
+
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self.parts = self.folder / "parts"
@@ -118,8 +121,8 @@ class SweepStore:
         if self.folder.is_symlink():
             raise RunExistsError(f"{self.folder} is a symbolic link; refusing to delete through it")
         m = self.manifest()
-        if any(self.folder.iterdir()) and (m is None or m.get("kind") != "sweep"):
-            raise RunExistsError(f"{self.folder} exists and is not a sweep results folder; refusing to replace it "
+        if any(self.folder.iterdir()) and (m is None or m.get("kind") != self.kind):
+            raise RunExistsError(f"{self.folder} exists and is not a {self.kind} results folder; refusing to replace it "
                                  f"(choose another --out)")
         trash = Path(tempfile.mkdtemp(prefix=f".{self.folder.name}.old-", dir=self.folder.parent))
         os.replace(self.folder, trash / "old")
