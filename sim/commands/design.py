@@ -33,7 +33,6 @@ def register(sub) -> None:
     p.add_argument("--out", default=None, help="results folder (default: results/<scenario name>-design)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted design from its saved parts")
     p.add_argument("--force", action="store_true", help="delete the design's results folder and start again")
-    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.set_defaults(handler=main)
 
 
