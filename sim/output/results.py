@@ -158,6 +158,13 @@ def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
 
 
+def _file_mode() -> int:
+    """The mode ``open()`` gives a new file: 0666 minus the umask (0644 usually)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write a single file atomically (temp file in the same folder + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +174,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; results are ordinary files (as open() makes them)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -174,12 +182,62 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def check_target(target: Path, force: bool) -> None:
-    """Refuse an existing results folder unless ``force``."""
+#: What ``manifest.json`` says in every folder this program writes (:func:`is_ours`).
+PACKAGE = "ceasefire-sim"
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The folder's ``manifest.json`` as a dict, or None (missing, unreadable, not ours)."""
+    path = Path(folder) / "manifest.json"
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 2**26:
+            return None
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) and data.get("package") == PACKAGE else None
+
+
+def is_ours(target: Path) -> bool:
+    """Whether ``target`` is a results folder this program wrote (it holds our manifest)."""
+    target = Path(target)
+    return target.is_dir() and not target.is_symlink() and read_manifest(target) is not None
+
+
+def _is_working_folder(target: Path) -> bool:
+    """``.``, ``..`` or any folder that contains the current directory."""
+    try:
+        here = Path.cwd().resolve()
+        there = target.resolve()
+    except OSError:
+        return False
+    return there == here or there in here.parents
+
+
+def check_target(target: Path, force: bool, foreign_ok: bool = False) -> None:
+    """Refuse an existing results folder unless ``force``; with ``force``, refuse anything
+    but a results folder this program wrote (:func:`is_ours`), so nothing else is deleted.
+
+    ``foreign_ok`` lets a caller replace a folder it has verified itself (a sweep's
+    ``analysis/`` subfolder written before analyses had manifests).
+    """
+    target = Path(target)
     if target.is_symlink():
         raise RunExistsError(f"{target} is a symbolic link; refusing to write through it")
-    if target.exists() and not force:
+    if not target.exists():
+        return
+    if _is_working_folder(target):
+        raise RunExistsError(f"{target} is the current folder (or contains it); refusing to write results "
+                             f"over it: pass --out with a new folder name")
+    if not force:
         raise RunExistsError(f"{target} already exists; pass --force to replace it, or --out DIR for another folder")
+    if not target.is_dir():
+        raise RunExistsError(f"{target} is a file, not a results folder; --force replaces only results folders "
+                             f"written by ceasefire-sim: choose another --out")
+    if not foreign_ok and not is_ours(target):
+        raise RunExistsError(f"{target} was not written by ceasefire-sim (it has no manifest.json of ours); "
+                             f"--force replaces only results folders written by this program, so nothing "
+                             f"else is lost: choose another --out, or move the folder away yourself")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -243,7 +301,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 @contextmanager
-def staged_folder(target: Path, force: bool) -> Iterator[Path]:
+def staged_folder(target: Path, force: bool, foreign_ok: bool = False) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces ``target`` in one rename.
 
     The staging folder ``.<name>.tmp-<pid>-*`` sits next to the target (same file system,
@@ -252,7 +310,7 @@ def staged_folder(target: Path, force: bool) -> Iterator[Path]:
     offers it (Linux), so a kill at any moment leaves the old or the new folder, complete.
     """
     target = Path(target)
-    check_target(target, force)
+    check_target(target, force, foreign_ok)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
@@ -268,7 +326,7 @@ def staged_folder(target: Path, force: bool) -> Iterator[Path]:
         for d in [tmp, *(d for d in tmp.rglob("*") if d.is_dir())]:
             _fsync_dir(d)
         if target.exists() or target.is_symlink():
-            check_target(target, force)
+            check_target(target, force, foreign_ok)
             if _exchange(tmp, target):  # tmp now holds the old folder (or file)
                 if tmp.is_dir() and not tmp.is_symlink():
                     shutil.rmtree(tmp, ignore_errors=True)
@@ -310,8 +368,38 @@ def manifest(scenario, out: Outcomes, timings: dict[str, float], extra: dict | N
             "numpy": np.__version__,
             "mesa": mesa.__version__,
         },
-        "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)),
+        "command": command_line(),
     }
     if extra:
         data.update(extra)
     return data
+
+
+def file_hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """``relative path -> SHA-256`` of every regular file under ``folder`` but its manifest,
+    temporary files (``.*.tmp``) and the subfolders named in ``skip`` (they have their own)."""
+    folder = Path(folder)
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if (not p.is_file() or p.is_symlink() or rel == Path("manifest.json") or rel.parts[0] in skip
+                or (p.name.startswith(".") and p.name.endswith(".tmp"))):
+            continue
+        out[rel.as_posix()] = sha256_file(p)
+    return out
+
+
+def write_manifest(folder: Path, data: dict) -> dict:
+    """Write ``folder/manifest.json``: ``data`` plus ``package``, ``version``, the list of files
+    and the SHA-256 of every file, so ``ceasefire-sim rerun`` can check any results folder
+    (and ``--force`` knows the folder is ours). Returns what was written."""
+    hashes = file_hashes(folder)
+    full = {"package": PACKAGE, "version": __version__, **data,
+            "files": [*hashes, "manifest.json"], "sha256": hashes}
+    atomic_write(Path(folder) / "manifest.json", json_bytes(full))
+    return full
+
+
+def command_line() -> str:
+    """The command that made this folder, as typed (program name without its path)."""
+    return " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
