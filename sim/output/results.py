@@ -218,10 +218,12 @@ def check_target(target: Path, force: bool, foreign_ok: bool = False) -> None:
     """Refuse an existing results folder unless ``force``; with ``force``, refuse anything
     but a results folder this program wrote (:func:`is_ours`), so nothing else is deleted.
 
+    Stale staging folders next to ``target`` are removed first (:func:`clean_stale`).
     ``foreign_ok`` lets a caller replace a folder it has verified itself (a sweep's
     ``analysis/`` subfolder written before analyses had manifests).
     """
     target = Path(target)
+    clean_stale(target)
     if target.is_symlink():
         raise RunExistsError(f"{target} is a symbolic link; refusing to write through it")
     if not target.exists():
@@ -250,21 +252,55 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(target: Path) -> list[Path]:
-    """Remove ``.<name>.tmp-<pid>-*`` / ``.old-<pid>-*`` folders left by runs that were killed.
+def _process_start_unix(pid: int) -> float | None:
+    """When process ``pid`` started (Linux ``/proc``), or None where that cannot be told."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])       # field 22: start time, clock ticks since boot
+        btime = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                     if line.startswith("btime "))
+        return btime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
-    Only folders of this target whose process is gone are removed (a live run's staging
-    folder is left alone); symbolic links are never followed. Returns what was removed.
+
+def _owner_gone(pid: int, folder: Path) -> bool:
+    """The process that made a staging folder is gone: no process has that id, or the one that
+    has it started after the folder was made (the id was reused)."""
+    if pid == os.getpid():
+        return False
+    if not _pid_alive(pid):
+        return True
+    started = _process_start_unix(pid)
+    try:
+        made = folder.stat().st_mtime
+    except OSError:
+        return False
+    return started is not None and started > made + 1.0
+
+
+#: ``.<name>.tmp-<pid>-*`` (staging) and ``.<name>.old-<pid>-*`` (replaced folder) next to a target.
+STAGING = re.compile(r"^\.(?P<name>.+)\.(tmp|old)-(?P<pid>\d+)-")
+
+
+def clean_stale(target: Path) -> list[Path]:
+    """Remove staging (``.<name>.tmp-<pid>-*``) and replaced (``.<name>.old-<pid>-*``) folders
+    left next to ``target`` by commands that were killed (``kill -9``, power loss).
+
+    Every such folder in ``target``'s parent is looked at, whatever results folder it was
+    for; only those whose owner process is gone (no such process, or a newer process that
+    reuses its id) are removed, so a run still writing is left alone. Symbolic links are
+    never followed. Returns what was removed. Called at the start of every command that
+    writes results (:func:`check_target`) and again before staging.
     """
     removed = []
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(tmp|old)-(\d+)-")
     try:
-        entries = list(target.parent.iterdir())
+        entries = list(Path(target).parent.iterdir())
     except OSError:
         return removed
     for entry in entries:
-        m = pattern.match(entry.name)
-        if not m or entry.is_symlink() or not entry.is_dir() or _pid_alive(int(m.group(2))):
+        m = STAGING.match(entry.name)
+        if not m or entry.is_symlink() or not entry.is_dir() or not _owner_gone(int(m.group("pid")), entry):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)

@@ -25,7 +25,7 @@ import numpy as np
 
 from sim import __version__
 from sim.scenario.errors import InputError, RunExistsError
-from sim.output.results import file_hashes
+from sim.output.results import clean_stale, file_hashes
 from sim.sweeps import samplers, storage
 from sim.sweeps.executors import ExecutorInfo, open_executor, run_unordered
 from sim.sweeps.spec import SweepSpec, load_sweep
@@ -162,6 +162,7 @@ def _prepare_folder(store: storage.SweepStore, plan: SweepPlan, resume: bool, fo
     """Check the folder; return the manifest, the finished chunks, and whether it is new
     (then nothing is written until the executor is up: see :func:`_start`)."""
     spec = plan.spec
+    clean_stale(store.folder)   # staging/replaced folders of killed commands next to it
     old = store.manifest() if store.exists() else None
     if store.exists() and not resume:
         if not force:
