@@ -5,7 +5,7 @@ Public API (defined in :mod:`sim.api`)::
     from sim import load_scenario, simulate, summarize, run_scenario, sweep
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from sim.api import Outcomes, Scenario, load_scenario, run_scenario, simulate, summarize, sweep  # noqa: E402
 

@@ -66,7 +66,7 @@ def test_a_million_replications_fit_a_modest_budget_without_trajectories(freeze)
     with pytest.raises(InputError) as exc:
         resources.plan(freeze, replications=1_000_000, trajectories=True, max_memory=1 * 2**30)
     msg = str(exc.value)
-    assert "--no-trajectories" in msg and "--replications" in msg and "chunked running" in msg
+    assert "--no-trajectories" in msg and "--replications" in msg and "split the replications over several runs" in msg
     assert "then the run fits" in msg
 
 

@@ -201,3 +201,22 @@ def test_results_folder_has_ordinary_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert r.folder.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_chunk_size_has_a_lower_bound_and_the_memory_refusal_reads_well(tmp_path):
+    from fuzz_support import run_cli
+
+    rc, _, err = run_cli(["run", str(FREEZE), "-n", "30", "--chunk-size", "7", "--out", str(tmp_path / "c")])
+    assert rc == 2 and "at least 100 replications per chunk" in err
+    assert not (tmp_path / "c").exists()
+    # a tiny run fits a small limit: the libraries are measured, not a fixed 250 MB
+    from sim.output import resources
+    base = resources.measured_base_bytes()
+    rc, _, err = run_cli(["run", str(FREEZE), "-n", "30", "--horizon-weeks", "4", "--no-figures",
+                          "--max-memory", f"{base // 2**20 + 40}M", "--out", str(tmp_path / "m")])
+    assert rc == 0, err
+    rc, _, err = run_cli(["run", str(FREEZE), "-n", "200000", "--max-memory", f"{base // 2**20 + 1}M",
+                          "--out", str(tmp_path / "big")])
+    assert rc == 2
+    fixes = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert fixes and not fixes[0].startswith("  - or "), err   # the list of fixes does not start mid-sentence
