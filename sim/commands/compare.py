@@ -29,7 +29,7 @@ def register(sub) -> None:
                                    "probability with the paired difference against the first scenario, and write "
                                    "results/compare-<names>/ (comparison.csv, figures/, report.html).")
     p.add_argument("scenarios", nargs="+", help="scenario YAML files; the first is the reference")
-    add_run_options(p)
+    add_run_options(p, out_default="results/compare-<scenario names>")
     p.set_defaults(handler=main)
 
 

@@ -11,7 +11,7 @@ from sim.commands.common import positive_int
 def register(sub) -> None:
     p = sub.add_parser("sweep-analyze", help="Sobol' or Morris indices and heatmaps of a finished sweep",
                        description="Read results/<sweep>/ and write analysis/: Sobol' first-order and total "
-                                   "indices with 95%% intervals (sobol sweeps) or Morris mu*/sigma (morris "
+                                   "indices with 95% intervals (sobol sweeps) or Morris mu*/sigma (morris "
                                    "sweeps) per outcome, a bar chart of the indices, and heatmaps of an outcome "
                                    "across two parameters.")
     p.add_argument("folder", help="a sweep results folder, e.g. results/attrition")

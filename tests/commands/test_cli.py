@@ -92,3 +92,24 @@ def test_python_m_sim_works(root):
 
     r = subprocess.run([sys.executable, "-m", "sim", "--version"], capture_output=True, text=True, cwd=root)
     assert r.returncode == 0 and "ceasefire-sim" in r.stdout
+
+
+def test_every_subcommand_help_is_clean():
+    """Every ``COMMAND --help`` exits 0 and prints no formatting leftovers (issue 19)."""
+    import contextlib
+    import io
+
+    from sim.cli import COMMANDS, main as cli_main
+
+    expected_out = {"compare": "results/compare-<scenario names>", "analyze": "results/<scenario name>-analysis",
+                    "run": "results/<scenario name>"}
+    for name in COMMANDS:
+        command = name.replace("_", "-")
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            rc = cli_main([command, "--help"])
+        text = " ".join(buf.getvalue().split())
+        assert rc == 0 and text.startswith("usage: ceasefire-sim " + command), (command, text[:80])
+        assert "%%" not in text and "%(" not in text, (command, text)
+        if command in expected_out:
+            assert f"--out OUT results folder (default: {expected_out[command]})" in text, (command, text)
