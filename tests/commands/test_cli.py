@@ -113,3 +113,12 @@ def test_every_subcommand_help_is_clean():
         assert "%%" not in text and "%(" not in text, (command, text)
         if command in expected_out:
             assert f"--out OUT results folder (default: {expected_out[command]})" in text, (command, text)
+
+
+def test_explain_without_an_actor_says_what_to_give():
+    from fuzz_support import run_cli
+
+    rc, _, err = run_cli(["explain"])
+    assert rc == 2 and "None" not in err and "name an actor" in err and "--parameters" in err
+    rc, _, err = run_cli(["explain", "rusia"])
+    assert rc == 2 and "did you mean 'russia'" in err
