@@ -1,6 +1,7 @@
 """The run command end to end: files, refusal to overwrite, determinism, explain."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -122,3 +123,15 @@ def test_explain_without_an_actor_says_what_to_give():
     assert rc == 2 and "None" not in err and "name an actor" in err and "--parameters" in err
     rc, _, err = run_cli(["explain", "rusia"])
     assert rc == 2 and "did you mean 'russia'" in err
+
+
+def test_the_wrong_kind_of_file_is_recognised():
+    from fuzz_support import run_cli
+
+    root = Path(__file__).resolve().parents[2]
+    for command in ("run", "validate"):
+        rc, _, err = run_cli([command, str(root / "scenarios" / "sweeps" / "attrition.yaml")])
+        assert rc == 2 and "this is a sweep file: use `ceasefire-sim sweep`" in err
+        assert "unknown key" not in err
+    rc, _, err = run_cli(["sweep", str(root / "scenarios" / "freeze.yaml")])
+    assert rc == 2 and "this is a scenario file: use `ceasefire-sim run`" in err and "unknown key" not in err
