@@ -131,7 +131,7 @@ class Estimate:
     writer_bytes: int
     columns_bytes: int
     trajectory_bytes: int
-    base_bytes: int = field(default_factory=measured_base_bytes)
+    base_bytes: int = field(default_factory=lambda: measured_base_bytes())
 
     @property
     def total(self) -> int:
