@@ -9,7 +9,7 @@ Public API (defined in :mod:`sim.api`, each name imported on first use)::
 the names are resolved lazily through a module ``__getattr__`` (PEP 562).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name: str):

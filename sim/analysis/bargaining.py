@@ -133,6 +133,10 @@ def write_analysis(analysis: Analysis, target: Path, force: bool = False, figure
             (tmp / "figures").mkdir()
             plots_game.bargaining_range_figure(analysis.path, title, tmp / "figures" / "bargaining_range.png")
             plots_game.belief_gap_figure(analysis.path.beliefs, title, tmp / "figures" / "belief_gap.png")
+        r = analysis.report
+        results.write_manifest(tmp, {"kind": "analysis", "scenario": r.get("scenario"), "seed": r.get("seed"),
+                                     "replications": r.get("replications"), "horizon_weeks": r.get("horizon_weeks"),
+                                     "command": results.command_line()})
     return target
 
 

@@ -15,7 +15,7 @@ def register(sub) -> None:
                                    "simulated frequencies and write results/<name>-analysis/ "
                                    "(analysis.json, figures/bargaining_range.png, figures/belief_gap.png).")
     p.add_argument("scenario", help="scenario YAML file, e.g. scenarios/freeze.yaml")
-    add_run_options(p)
+    add_run_options(p, out_default="results/<scenario name>-analysis")
     p.add_argument("--offer", type=int, default=0, help="index of the scenario offer to analyse (default 0)")
     p.add_argument("--violate-after", type=positive_int, default=52,
                    help="weeks after the agreement at which a violating side breaks it (default 52)")

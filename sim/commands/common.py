@@ -32,14 +32,14 @@ def seed_int(text: str) -> int:
     return value
 
 
-def add_run_options(p: argparse.ArgumentParser) -> None:
-    """``--replications --seed --horizon-weeks --out --force``."""
+def add_run_options(p: argparse.ArgumentParser, out_default: str = "results/<scenario name>") -> None:
+    """``--replications --seed --horizon-weeks --out --force`` (``out_default``: the ``--out`` help)."""
     p.add_argument("--replications", "-n", type=positive_int, default=None,
                    help="Monte Carlo replications (default: the scenario's, 2,000 if unset)")
     p.add_argument("--seed", type=seed_int, default=None, help="root random seed (default: the scenario's)")
     p.add_argument("--horizon-weeks", type=positive_int, default=None,
                    help="weeks to simulate (default: the scenario's, 156 if unset)")
-    p.add_argument("--out", default=None, help="results folder (default: results/<scenario name>)")
+    p.add_argument("--out", default=None, help=f"results folder (default: {out_default})")
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
 
 

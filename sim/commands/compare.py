@@ -8,13 +8,9 @@ scenario's), prints the paired table and writes ``results/compare-<a>-<b>-.../``
 
 from __future__ import annotations
 
-import hashlib
-import os
-import sys
 import time
 from pathlib import Path
 
-from sim import __version__
 from sim.commands.common import Console, add_run_options, check_horizon
 from sim.scenario.errors import InputError
 
@@ -29,7 +25,7 @@ def register(sub) -> None:
                                    "probability with the paired difference against the first scenario, and write "
                                    "results/compare-<names>/ (comparison.csv, figures/, report.html).")
     p.add_argument("scenarios", nargs="+", help="scenario YAML files; the first is the reference")
-    add_run_options(p)
+    add_run_options(p, out_default="results/compare-<scenario names>")
     p.set_defaults(handler=main)
 
 
@@ -79,10 +75,7 @@ def main(args) -> int:
         (tmp / "report.html").write_text(html, encoding="utf-8")
         timings["write"] = time.perf_counter() - t1
         timings["total"] = time.perf_counter() - t0
-        files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
-        (tmp / "manifest.json").write_bytes(results.json_bytes({
-            "package": "ceasefire-sim",
-            "version": __version__,
+        results.write_manifest(tmp, {
             "kind": "comparison",
             "seed": comparison.seed,
             "seed_from": comparison.seed_from,
@@ -91,12 +84,10 @@ def main(args) -> int:
             "reference": comparison.labels[0],
             "scenarios": [{"label": label, "name": s.name, "file": s.source_file, "scenario_sha256": s.hash()}
                           for label, s in zip(comparison.labels, comparison.scenarios)],
-            "comparison_csv_sha256": hashlib.sha256(table_csv(comparison.rows)).hexdigest(),
             "created_unix": round(time.time(), 3),
             "timings_s": {k: round(v, 4) for k, v in timings.items()},
-            "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)),
-            "files": files + ["manifest.json"],
-        }))
+            "command": results.command_line(),
+        })
     ui.info(f"\nresults written to {target}/ (open {target / 'report.html'} in a browser) "
             f"in {timings['total']:.2f} s")
     ui.timings(timings)

@@ -30,8 +30,15 @@ def main(args) -> int:
     if args.parameters:
         print(parameters_markdown() if args.markdown else explain_parameters(), end="" if args.markdown else "\n")
         return 0
-    actor = ALIASES.get((args.actor or "").lower(), (args.actor or "").lower())
+    if args.actor is None:
+        args._parser.error(f"name an actor ({', '.join(ACTORS)}; us and eu work too) or pass --parameters, "
+                           f"e.g. `ceasefire-sim explain russia`")
+    actor = ALIASES.get(args.actor.lower(), args.actor.lower())
     if actor not in ACTORS:
-        args._parser.error(f"expected an actor ({', '.join(ACTORS)}) or --parameters, got {args.actor!r}")
+        import difflib
+
+        close = difflib.get_close_matches(actor, [*ACTORS, *ALIASES], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        args._parser.error(f"expected an actor ({', '.join(ACTORS)}) or --parameters, got {args.actor!r}{hint}")
     print(explain_actor(actor))
     return 0

@@ -2,8 +2,8 @@
 
 Sets every uncertain input to the low and high end of its range, one at a time (common
 random numbers otherwise), prints the factors that move the chosen outcome most, and
-writes ``results/<name>_sensitivity/`` (``sensitivity.csv``, ``sensitivity.json`` and one
-tornado chart per outcome), atomically, never over an existing folder without ``--force``.
+writes ``results/<name>_sensitivity/`` (``sensitivity.csv``, ``sensitivity.json``,
+``scenario.yaml``, ``manifest.json`` and one tornado chart per outcome in ``figures/``), atomically, never over an existing folder without ``--force``.
 """
 
 from __future__ import annotations
@@ -71,7 +71,13 @@ def main(args) -> int:
         (tmp / "sensitivity.json").write_bytes(results.json_bytes(res.to_json()))
         resolved = resolve_run(scenario, args.replications, args.seed, args.horizon_weeks)
         (tmp / "scenario.yaml").write_text(resolved.to_yaml(), encoding="utf-8")
+        (tmp / "figures").mkdir()
         for key in SENSITIVITY_OUTCOMES:
-            tornado(res, key, tmp / f"tornado_{key}.png", top=args.top)
+            tornado(res, key, tmp / "figures" / f"tornado_{key}.png", top=args.top)
+        results.write_manifest(tmp, {
+            "kind": "sensitivity", "scenario": resolved.name, "scenario_file": scenario.source_file,
+            "scenario_sha256": resolved.hash(), "seed": resolved.seed, "replications": resolved.replications,
+            "horizon_weeks": resolved.horizon_weeks, "factors": args.factor, "command": results.command_line(),
+        })
     ui.info(f"\nresults written to {target}/")
     return 0

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sim.engine.simulate import DEFAULT_CHUNK
 from sim.scenario.errors import InputError
@@ -48,8 +48,19 @@ TRAJECTORY_BYTES = 2 * 4
 #: Runs up to this many replications keep every outcome column in ``RunResult.outcomes``;
 #: larger runs keep only :data:`SUMMARY_COLUMNS` (the files always have every column).
 KEEP_ALL_MAX = 100_000
-#: Fixed overhead: Python, numpy, scipy, mesa, matplotlib, pyarrow imported.
+#: Overhead of the libraries when it cannot be measured (not Linux): Python, numpy, scipy,
+#: mesa, matplotlib, pyarrow imported.
 BASE_BYTES = 250 * 2**20
+
+
+def measured_base_bytes() -> int:
+    """Memory this process holds now (resident set, Linux ``/proc/self/statm``): what is
+    already imported, measured rather than assumed; :data:`BASE_BYTES` where unavailable."""
+    try:
+        resident_pages = int(open("/proc/self/statm").read().split()[1])
+        return resident_pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return BASE_BYTES
 #: Default share of physical memory a run may use.
 DEFAULT_SHARE = 0.5
 
@@ -135,7 +146,7 @@ class Estimate:
     writer_bytes: int
     columns_bytes: int
     trajectory_bytes: int
-    base_bytes: int = BASE_BYTES
+    base_bytes: int = field(default_factory=lambda: measured_base_bytes())
 
     @property
     def total(self) -> int:
@@ -217,8 +228,8 @@ def _advice(scenario, est: Estimate, limit: int) -> str:
         n2 = _largest_fitting(scenario, est, limit, False)
         if n2 > n:
             lines.append(f"  - or --replications {n2:,} or fewer with --no-trajectories")
-    lines.append(f"  - or chunked running: split the replications over several runs (the Python API's "
-                 f"simulate(first_replication=...) keeps replication ids, hence results, the same), or "
-                 f"raise --max-memory. Chunks of {est.chunk_size:,} replications are already automatic; "
+    lines.append(f"  - or split the replications over several runs (the Python API's "
+                 f"simulate(first_replication=...) keeps replication ids, hence results, the same)")
+    lines.append(f"  - or raise --max-memory. Chunks of {est.chunk_size:,} replications are already automatic; "
                  f"what grows with --replications is the outcome columns the summary needs")
     return "\n".join(lines)

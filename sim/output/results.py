@@ -151,6 +151,13 @@ def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
 
 
+def _file_mode() -> int:
+    """The mode ``open()`` gives a new file: 0666 minus the umask (0644 usually)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write a single file atomically (temp file in the same folder + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,6 +167,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; results are ordinary files (as open() makes them)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -167,12 +175,64 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def check_target(target: Path, force: bool) -> None:
-    """Refuse an existing results folder unless ``force``."""
+#: What ``manifest.json`` says in every folder this program writes (:func:`is_ours`).
+PACKAGE = "ceasefire-sim"
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The folder's ``manifest.json`` as a dict, or None (missing, unreadable, not ours)."""
+    path = Path(folder) / "manifest.json"
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 2**26:
+            return None
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) and data.get("package") == PACKAGE else None
+
+
+def is_ours(target: Path) -> bool:
+    """Whether ``target`` is a results folder this program wrote (it holds our manifest)."""
+    target = Path(target)
+    return target.is_dir() and not target.is_symlink() and read_manifest(target) is not None
+
+
+def _is_working_folder(target: Path) -> bool:
+    """``.``, ``..`` or any folder that contains the current directory."""
+    try:
+        here = Path.cwd().resolve()
+        there = target.resolve()
+    except OSError:
+        return False
+    return there == here or there in here.parents
+
+
+def check_target(target: Path, force: bool, foreign_ok: bool = False) -> None:
+    """Refuse an existing results folder unless ``force``; with ``force``, refuse anything
+    but a results folder this program wrote (:func:`is_ours`), so nothing else is deleted.
+
+    Stale staging folders next to ``target`` are removed first (:func:`clean_stale`).
+    ``foreign_ok`` lets a caller replace a folder it has verified itself (a sweep's
+    ``analysis/`` subfolder written before analyses had manifests).
+    """
+    target = Path(target)
+    clean_stale(target)
     if target.is_symlink():
         raise RunExistsError(f"{target} is a symbolic link; refusing to write through it")
-    if target.exists() and not force:
+    if not target.exists():
+        return
+    if _is_working_folder(target):
+        raise RunExistsError(f"{target} is the current folder (or contains it); refusing to write results "
+                             f"over it: pass --out with a new folder name")
+    if not force:
         raise RunExistsError(f"{target} already exists; pass --force to replace it, or --out DIR for another folder")
+    if not target.is_dir():
+        raise RunExistsError(f"{target} is a file, not a results folder; --force replaces only results folders "
+                             f"written by ceasefire-sim: choose another --out")
+    if not foreign_ok and not is_ours(target):
+        raise RunExistsError(f"{target} was not written by ceasefire-sim (it has no manifest.json of ours); "
+                             f"--force replaces only results folders written by this program, so nothing "
+                             f"else is lost: choose another --out, or move the folder away yourself")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -185,21 +245,55 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(target: Path) -> list[Path]:
-    """Remove ``.<name>.tmp-<pid>-*`` / ``.old-<pid>-*`` folders left by runs that were killed.
+def _process_start_unix(pid: int) -> float | None:
+    """When process ``pid`` started (Linux ``/proc``), or None where that cannot be told."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])       # field 22: start time, clock ticks since boot
+        btime = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                     if line.startswith("btime "))
+        return btime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
-    Only folders of this target whose process is gone are removed (a live run's staging
-    folder is left alone); symbolic links are never followed. Returns what was removed.
+
+def _owner_gone(pid: int, folder: Path) -> bool:
+    """The process that made a staging folder is gone: no process has that id, or the one that
+    has it started after the folder was made (the id was reused)."""
+    if pid == os.getpid():
+        return False
+    if not _pid_alive(pid):
+        return True
+    started = _process_start_unix(pid)
+    try:
+        made = folder.stat().st_mtime
+    except OSError:
+        return False
+    return started is not None and started > made + 1.0
+
+
+#: ``.<name>.tmp-<pid>-*`` (staging) and ``.<name>.old-<pid>-*`` (replaced folder) next to a target.
+STAGING = re.compile(r"^\.(?P<name>.+)\.(tmp|old)-(?P<pid>\d+)-")
+
+
+def clean_stale(target: Path) -> list[Path]:
+    """Remove staging (``.<name>.tmp-<pid>-*``) and replaced (``.<name>.old-<pid>-*``) folders
+    left next to ``target`` by commands that were killed (``kill -9``, power loss).
+
+    Every such folder in ``target``'s parent is looked at, whatever results folder it was
+    for; only those whose owner process is gone (no such process, or a newer process that
+    reuses its id) are removed, so a run still writing is left alone. Symbolic links are
+    never followed. Returns what was removed. Called at the start of every command that
+    writes results (:func:`check_target`) and again before staging.
     """
     removed = []
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(tmp|old)-(\d+)-")
     try:
-        entries = list(target.parent.iterdir())
+        entries = list(Path(target).parent.iterdir())
     except OSError:
         return removed
     for entry in entries:
-        m = pattern.match(entry.name)
-        if not m or entry.is_symlink() or not entry.is_dir() or _pid_alive(int(m.group(2))):
+        m = STAGING.match(entry.name)
+        if not m or entry.is_symlink() or not entry.is_dir() or not _owner_gone(int(m.group("pid")), entry):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
@@ -236,7 +330,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 @contextmanager
-def staged_folder(target: Path, force: bool) -> Iterator[Path]:
+def staged_folder(target: Path, force: bool, foreign_ok: bool = False) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces ``target`` in one rename.
 
     The staging folder ``.<name>.tmp-<pid>-*`` sits next to the target (same file system,
@@ -245,7 +339,7 @@ def staged_folder(target: Path, force: bool) -> Iterator[Path]:
     offers it (Linux), so a kill at any moment leaves the old or the new folder, complete.
     """
     target = Path(target)
-    check_target(target, force)
+    check_target(target, force, foreign_ok)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
@@ -261,7 +355,7 @@ def staged_folder(target: Path, force: bool) -> Iterator[Path]:
         for d in [tmp, *(d for d in tmp.rglob("*") if d.is_dir())]:
             _fsync_dir(d)
         if target.exists() or target.is_symlink():
-            check_target(target, force)
+            check_target(target, force, foreign_ok)
             if _exchange(tmp, target):  # tmp now holds the old folder (or file)
                 if tmp.is_dir() and not tmp.is_symlink():
                     shutil.rmtree(tmp, ignore_errors=True)
@@ -303,8 +397,38 @@ def manifest(scenario, out: Outcomes, timings: dict[str, float], extra: dict | N
             "numpy": np.__version__,
             "mesa": mesa.__version__,
         },
-        "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)),
+        "command": command_line(),
     }
     if extra:
         data.update(extra)
     return data
+
+
+def file_hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """``relative path -> SHA-256`` of every regular file under ``folder`` but its manifest,
+    temporary files (``.*.tmp``) and the subfolders named in ``skip`` (they have their own)."""
+    folder = Path(folder)
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if (not p.is_file() or p.is_symlink() or rel == Path("manifest.json") or rel.parts[0] in skip
+                or (p.name.startswith(".") and p.name.endswith(".tmp"))):
+            continue
+        out[rel.as_posix()] = sha256_file(p)
+    return out
+
+
+def write_manifest(folder: Path, data: dict) -> dict:
+    """Write ``folder/manifest.json``: ``data`` plus ``package``, ``version``, the list of files
+    and the SHA-256 of every file, so ``ceasefire-sim rerun`` can check any results folder
+    (and ``--force`` knows the folder is ours). Returns what was written."""
+    hashes = file_hashes(folder)
+    full = {"package": PACKAGE, "version": __version__, **data,
+            "files": [*hashes, "manifest.json"], "sha256": hashes}
+    atomic_write(Path(folder) / "manifest.json", json_bytes(full))
+    return full
+
+
+def command_line() -> str:
+    """The command that made this folder, as typed (program name without its path)."""
+    return " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))

@@ -129,11 +129,8 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
         if extra_files is not None:
             extra_files(tmp, result)
         timings["total"] = time.perf_counter() - t0
-        files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
-        hashes = {f: results.sha256_file(tmp / f) for f in files}
-        (tmp / "manifest.json").write_bytes(results.json_bytes(results.manifest(scenario, outcomes, timings, {
-            "parquet": parquet, "files": files + ["manifest.json"], "sha256": hashes,
-            "chunk_size": plan.chunk_size, "trajectories": record,
+        results.write_manifest(tmp, results.manifest(scenario, outcomes, timings, {
+            "kind": "run", "parquet": parquet, "chunk_size": plan.chunk_size, "trajectories": record,
             "memory_estimate_bytes": plan.total,
-        })))
+        }))
     return result

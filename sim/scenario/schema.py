@@ -184,6 +184,7 @@ def set_path(data: dict, path: str, value: Any, label: str = "<changes>") -> Non
 def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file."""
     loc = load(path)
+    _refuse_sweep_file(loc)
     scenario = _Builder(loc).build()
     return _with_source(scenario, str(path))
 
@@ -195,6 +196,24 @@ def loads_scenario(text: str, file: str = "<string>") -> Scenario:
 def from_data(data: dict[str, Any], label: str = "<data>") -> Scenario:
     """Validate plain data (no line numbers) into a scenario."""
     return _Builder(Located(copy.deepcopy(data), {}, label)).build()
+
+
+#: Keys only a sweep file has (sim/sweeps/spec.py): a file with them is not a scenario.
+SWEEP_ONLY_KEYS = ("sampler", "points", "chunk_points", "second_order", "morris_levels")
+
+
+def _refuse_sweep_file(loc: Located) -> None:
+    """A sweep file given where a scenario is expected: say so, instead of a wall of
+    "unknown key" errors."""
+    data = loc.data
+    if not isinstance(data, dict):
+        return
+    marks = [k for k in SWEEP_ONLY_KEYS if k in data]
+    if marks or ("parameters" in data and isinstance(data.get("scenario"), str)):
+        key = marks[0] if marks else "parameters"
+        raise InputError.single(loc.file, loc.line((key,)), key,
+                                "this is a sweep file: use `ceasefire-sim sweep` to run it "
+                                "(`run`, `validate` and the other commands take a scenario file)")
 
 
 def _with_source(s: Scenario, source: str) -> Scenario:

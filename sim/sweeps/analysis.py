@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from sim.scenario.errors import InputError
-from sim.output.results import json_bytes, staged_folder
+from sim.output.results import command_line, json_bytes, staged_folder, write_manifest
 from sim.sweeps import statistics
 
 SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
@@ -326,7 +326,8 @@ def analyze(folder: str | Path, *, outcomes: list[str] | None = None,
                     names = list(sub.sort_values(col, ascending=False)["parameter"][:2])
             pairs.append((o, names[0], names[1]))
     result = Analysis(Path(folder), method, table, pairs)
-    with staged_folder(Path(folder) / "analysis", force=True) as tmp:
+    # the sweep folder was checked by load(); its analysis/ is ours even if older than manifests
+    with staged_folder(Path(folder) / "analysis", force=True, foreign_ok=True) as tmp:
         if not table.empty:
             table.to_csv(tmp / "indices.csv", index=False, float_format="%.6g")
             (tmp / "indices.json").write_bytes(json_bytes(json.loads(table.to_json(orient="records"))))
@@ -339,5 +340,8 @@ def analyze(folder: str | Path, *, outcomes: list[str] | None = None,
             for o, x, y in pairs:
                 xl, yl, mean, count = heatmap_table(data, x, y, o, bins)
                 plot_heatmap(xl, yl, mean, count, x, y, o, tmp / "figures" / f"heatmap_{_slug(o)}__{_slug(x)}__{_slug(y)}.png")
-        result.files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+        written = write_manifest(tmp, {"kind": "sweep-analysis", "method": method, "outcomes": outcomes,
+                                       "heatmaps": [list(p) for p in pairs], "bins": bins,
+                                       "command": command_line()})
+        result.files = written["files"]
     return result

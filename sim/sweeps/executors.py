@@ -7,7 +7,8 @@ flight, whatever the number of points.
 
 * ``local``: ``ProcessPoolExecutor`` with the *forkserver* start method (``sim`` is imported
   once in the server and every worker forks from it; no ``spawn`` re-imports, no ``fork``
-  of a threaded parent). One worker runs in-process.
+  of a threaded parent). One worker runs in-process. The forkserver and the workers exit
+  when the driver dies, however it dies (:mod:`sim.sweeps.lifeline`).
 * ``dask``: a ``distributed.Client`` to ``address``, or a ``LocalCluster`` of single-threaded
   worker processes; ``client.get_executor(pure=False)`` so two chunks are never merged
   into one task (Dask's ``submit`` defaults to ``pure=True``).
@@ -63,13 +64,17 @@ def cpu_count() -> int:
 
 def process_pool(workers: int) -> cf.ProcessPoolExecutor:
     """A local pool whose workers fork from a server that has imported ``sim``."""
+    from sim.sweeps.lifeline import start_forkserver
     from sim.sweeps.worker import init_worker
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["sim.sweeps.worker"])
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+        # the guard makes the forkserver exit when this process dies (kill -9 included)
+        ctx.set_forkserver_preload(["sim.sweeps.worker", "sim.sweeps.forkserver_guard"])
+        start_forkserver()
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
+                                  initargs=(os.getpid(),))
 
 
 @contextmanager

@@ -25,6 +25,7 @@ import numpy as np
 
 from sim import __version__
 from sim.scenario.errors import InputError, RunExistsError
+from sim.output.results import clean_stale, file_hashes
 from sim.sweeps import samplers, storage
 from sim.sweeps.executors import ExecutorInfo, open_executor, run_unordered
 from sim.sweeps.spec import SweepSpec, load_sweep
@@ -161,6 +162,7 @@ def _prepare_folder(store: storage.SweepStore, plan: SweepPlan, resume: bool, fo
     """Check the folder; return the manifest, the finished chunks, and whether it is new
     (then nothing is written until the executor is up: see :func:`_start`)."""
     spec = plan.spec
+    clean_stale(store.folder)   # staging/replaced folders of killed commands next to it
     old = store.manifest() if store.exists() else None
     if store.exists() and not resume:
         if not force:
@@ -300,6 +302,8 @@ def run_sweep(spec: SweepSpec | str | Path, *, out: str | Path | None = None, re
     manifest["points_ok"], manifest["points_failed"] = ok, failed
     total = sum(s.get("elapsed_s", 0) for s in manifest.get("sessions", []))
     manifest["timings_s"] = {"elapsed_total": round(total, 4), "last_session": round(elapsed, 4)}
+    hashes = file_hashes(store.folder, skip=("analysis",))   # sweep-analyze writes its own manifest
+    manifest["files"], manifest["sha256"] = [*hashes, "manifest.json"], hashes
     store.write_manifest(manifest)
     return SweepResult(folder, plan, info, len(todo), len(done), runs_done, ok, failed, elapsed, errors, busy)
 

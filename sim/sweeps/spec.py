@@ -168,6 +168,13 @@ class SweepSpec:
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and validate a sweep file (the base scenario path is relative to it)."""
     loc = load(path)
+    data = loc.data
+    if isinstance(data, dict) and "sampler" not in data and "scenario" not in data and (
+            "parties" in data or "offers" in data or "actors" in data):
+        key = next(k for k in ("offers", "parties", "actors") if k in data)
+        raise InputError.single(loc.file, loc.line((key,)), key,
+                                "this is a scenario file: use `ceasefire-sim run` (or `validate`); a sweep file "
+                                "names its base scenario (`scenario: ../freeze.yaml`), a `sampler` and `parameters`")
     return _Builder(loc, Path(path).parent).build()
 
 

@@ -124,7 +124,7 @@ class SweepStore:
         if any(self.folder.iterdir()) and (m is None or m.get("kind") != self.kind):
             raise RunExistsError(f"{self.folder} exists and is not a {self.kind} results folder; refusing to replace it "
                                  f"(choose another --out)")
-        trash = Path(tempfile.mkdtemp(prefix=f".{self.folder.name}.old-", dir=self.folder.parent))
+        trash = Path(tempfile.mkdtemp(prefix=f".{self.folder.name}.old-{os.getpid()}-", dir=self.folder.parent))
         os.replace(self.folder, trash / "old")
         shutil.rmtree(trash, ignore_errors=True)
 

@@ -101,8 +101,15 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     return ChunkResult(task.chunk, rows, time.perf_counter() - t0, f"{socket.gethostname()}:{os.getpid()}")
 
 
-def init_worker() -> None:
-    """Process-pool initializer: die with the parent (Linux), keep ``sim`` imported."""
+def init_worker(driver: int | None = None) -> None:
+    """Process-pool initializer: die with the parent, keep ``sim`` imported.
+
+    The parent is the forkserver (or the driver with ``spawn``); :func:`~sim.sweeps.lifeline.watch_parent`
+    ends the worker when it is gone, on every platform; ``PR_SET_PDEATHSIG`` does it at once on Linux.
+    """
+    from sim.sweeps.lifeline import watch_parent
+
+    watch_parent(driver=driver)
     try:  # PR_SET_PDEATHSIG = 1: an orphaned worker gets SIGKILL instead of lingering
         import ctypes
         import signal

@@ -111,10 +111,11 @@ def test_cli_writes_table_and_tornados_atomically(tmp_path, capsys):
     assert "breakdown_hazard_belief" in printed
     files = sorted(p.name for p in out.iterdir())
     assert "sensitivity.csv" in files and "sensitivity.json" in files
-    assert {f"tornado_{k}.png" for k in S.OUTCOMES} <= set(files)
+    assert {"figures", "manifest.json", "scenario.yaml"} <= set(files)
+    assert {f"tornado_{k}.png" for k in S.OUTCOMES} <= {p.name for p in (out / "figures").iterdir()}
     data = json.loads((out / "sensitivity.json").read_text())
     assert {f["factor"] for f in data["factors"]} == {"attrition.exchange_ratio", "ceasefire.breakdown_hazard_belief"}
-    assert (out / "tornado_p_agreed.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "figures" / "tornado_p_agreed.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # never over an existing folder without --force; nothing half-written
     assert cli(args) == 2
     assert "already exists" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """The run command end to end: files, refusal to overwrite, determinism, explain."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -95,3 +96,45 @@ def test_python_m_sim_works(root):
 
     r = subprocess.run([sys.executable, "-m", "sim", "--version"], capture_output=True, text=True, cwd=root)
     assert r.returncode == 0 and "ceasefire-sim" in r.stdout
+
+
+def test_every_subcommand_help_is_clean():
+    """Every ``COMMAND --help`` exits 0 and prints no formatting leftovers (issue 19)."""
+    import contextlib
+    import io
+
+    from sim.cli import COMMANDS, main as cli_main
+
+    expected_out = {"compare": "results/compare-<scenario names>", "analyze": "results/<scenario name>-analysis",
+                    "run": "results/<scenario name>"}
+    for name in COMMANDS:
+        command = name.replace("_", "-")
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            rc = cli_main([command, "--help"])
+        text = " ".join(buf.getvalue().split())
+        assert rc == 0 and text.startswith("usage: ceasefire-sim " + command), (command, text[:80])
+        assert "%%" not in text and "%(" not in text, (command, text)
+        if command in expected_out:
+            assert f"--out OUT results folder (default: {expected_out[command]})" in text, (command, text)
+
+
+def test_explain_without_an_actor_says_what_to_give():
+    from fuzz_support import run_cli
+
+    rc, _, err = run_cli(["explain"])
+    assert rc == 2 and "None" not in err and "name an actor" in err and "--parameters" in err
+    rc, _, err = run_cli(["explain", "rusia"])
+    assert rc == 2 and "did you mean 'russia'" in err
+
+
+def test_the_wrong_kind_of_file_is_recognised():
+    from fuzz_support import run_cli
+
+    root = Path(__file__).resolve().parents[2]
+    for command in ("run", "validate"):
+        rc, _, err = run_cli([command, str(root / "scenarios" / "sweeps" / "attrition.yaml")])
+        assert rc == 2 and "this is a sweep file: use `ceasefire-sim sweep`" in err
+        assert "unknown key" not in err
+    rc, _, err = run_cli(["sweep", str(root / "scenarios" / "freeze.yaml")])
+    assert rc == 2 and "this is a scenario file: use `ceasefire-sim run`" in err and "unknown key" not in err

@@ -24,7 +24,7 @@ def test_rerun_reproduces_the_bytes(run_folder):
     rc, out, err = run_cli(["rerun", str(run_folder / "manifest.json")])
     assert rc == 0, err
     assert "outcomes.csv       match" in out and "summary.json       match" in out
-    assert "bytes match" in out
+    assert "bytes match: the folder is intact and reproduced" in out
     rc, _, _ = run_cli(["rerun", str(run_folder)])  # the folder works too
     assert rc == 0
 
@@ -43,7 +43,55 @@ def test_rerun_reports_a_mismatch_with_exit_1(run_folder):
     (run_folder / "manifest.json").write_text(json.dumps(m))
     rc, out, _ = run_cli(["rerun", str(run_folder / "manifest.json")])
     assert rc == 1
-    assert "outcomes.csv       MISMATCH" in out and "summary.json       match" in out and "NOT reproduced" in out
+    assert "outcomes.csv       MISMATCH (the manifest's hash differs)" in out and "summary.json       match" in out
+    assert "NOT reproduced: outcomes.csv" in out
+
+
+def test_rerun_checks_the_files_on_disk(run_folder, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(run_folder, copy)
+    lines = (copy / "outcomes.csv").read_text().splitlines(keepends=True)
+    assert lines[1].startswith("0,")
+    lines[1] = "0,x" + lines[1][2:]   # the issue's `sed -i '2s/^0,/0,x/'`
+    (copy / "outcomes.csv").write_text("".join(lines))
+    rc, out, _ = run_cli(["rerun", str(copy)])
+    assert rc == 1
+    assert "outcomes.csv                     CHANGED" in out
+    assert "outcomes.csv       MISMATCH (the file on disk differs)" in out and "NOT reproduced: outcomes.csv" in out
+
+
+def test_rerun_names_a_changed_or_missing_file_that_is_not_recomputed(tmp_path):
+    folder = run_scenario(ROOT / "scenarios" / "freeze.yaml", out=tmp_path / "f", replications=40,
+                          horizon_weeks=8).folder
+    (folder / "figures" / "outcomes.png").write_bytes(b"not the figure")
+    (folder / "figures" / "acceptance.png").unlink()
+    rc, out, _ = run_cli(["rerun", str(folder)])
+    assert rc == 1
+    assert "figures/outcomes.png             CHANGED" in out and "figures/acceptance.png           MISSING" in out
+    assert "NOT reproduced: figures/acceptance.png, figures/outcomes.png" in out
+
+
+@pytest.mark.parametrize("command", [
+    ["compare", "freeze.yaml", "truce_30day.yaml", "-n", "60", "--horizon-weeks", "10"],
+    ["sensitivity", "freeze.yaml", "-n", "30", "--horizon-weeks", "10", "--factor", "attrition.exchange_ratio"],
+    ["analyze", "freeze.yaml", "-n", "30", "--horizon-weeks", "10", "--no-figures"],
+])
+def test_every_results_folder_has_a_manifest_rerun_can_check(tmp_path, command):
+    argv = [a if not a.endswith(".yaml") else str(ROOT / "scenarios" / a) for a in command]
+    out = tmp_path / "res"
+    rc, _, err = run_cli([*argv, "--out", str(out)], seconds=120)
+    assert rc == 0, err
+    m = json.loads((out / "manifest.json").read_text())
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert sorted(m["files"]) == on_disk and set(m["sha256"]) == set(on_disk) - {"manifest.json"}
+    rc, text, err = run_cli(["rerun", str(out)], seconds=120)
+    assert rc == 0, text + err
+    victim = next(f for f in sorted(m["sha256"]) if f.endswith((".csv", ".json")))
+    (out / victim).write_bytes((out / victim).read_bytes() + b"\n")
+    rc, text, _ = run_cli(["rerun", str(out)], seconds=120)
+    assert rc == 1 and f"NOT reproduced: {victim}" in text
 
 
 def test_rerun_notes_an_edited_scenario(run_folder):

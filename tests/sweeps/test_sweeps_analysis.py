@@ -85,7 +85,7 @@ def test_heatmap_table_means_per_cell(tmp_path):
     assert mean == pytest.approx(np.array([[0.2, 0.3], [0.2, 0.4]]))
     assert count.tolist() == [[2, 1], [1, 1]]
     res = analysis.analyze(tmp_path, heatmaps=[("a", "m")])
-    assert res.files == ["figures/heatmap_p_x__a__m.png"]
+    assert res.files == ["figures/heatmap_p_x__a__m.png", "manifest.json"]
     assert "no sensitivity indices" in res.text()
 
 
