@@ -79,6 +79,7 @@ def _territory(series: list[Series]) -> dict[str, Any]:
     lo, hi = float(np.min(allx)), float(np.max(allx))
     if hi - lo < 0.5:
         lo, hi = lo - 0.25, hi + 0.25
+    lo, hi = np.floor(lo * 1e6) / 1e6, np.ceil(hi * 1e6) / 1e6     # the 6-decimal edges still cover every value
     edges = np.linspace(lo, hi, TERRITORY_BINS + 1)
     runs = []
     for s in series:
