@@ -211,7 +211,13 @@ def one_at_a_time(scenario: Scenario, *, replications: int | None = None, seed: 
         known = {f.path for f in chosen}
         missing = [p for p in only if p not in known]
         if missing:
-            raise KeyError(f"not a random input of {base.name}: {', '.join(missing)}")
+            import difflib
+
+            hints = []
+            for m in missing:
+                close = difflib.get_close_matches(m, sorted(known), n=1, cutoff=0.6)
+                hints.append(f"{m} (did you mean '{close[0]}'?)" if close else m)
+            raise KeyError(f"not a random input of {base.name}: {', '.join(hints)}")
         chosen = [f for f in chosen if f.path in set(only)]
     total = 1 + 2 * len(chosen)
     tasks = [(base, -1, None, 0.0, 0.0)] + [(base, i, f.path, f.low, f.high) for i, f in enumerate(chosen)]

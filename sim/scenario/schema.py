@@ -370,7 +370,10 @@ class _Builder:
             parties = item.get("parties", ["russia", "ukraine"])
             if not isinstance(parties, list) or not parties or any(p not in ACTORS for p in parties) \
                     or len(set(parties)) != len(parties):
-                self.problem(path + ("parties",), f"expected a list of distinct actors from {', '.join(ACTORS)}, got {parties!r:.80}")
+                wrong = [x for x in parties if x not in ACTORS] if isinstance(parties, list) else []
+                hint = _suggest(wrong[0], ACTORS) if wrong else ""
+                self.problem(path + ("parties",), f"expected a list of distinct actors from {', '.join(ACTORS)}, "
+                                                  f"got {parties!r:.80}{hint}")
                 parties = ["russia", "ukraine"]
             terms = self.build_terms(item.get("terms"), path + ("terms",), base["terms"])
             name = self.text(item.get("name"), path + ("name",), preset)

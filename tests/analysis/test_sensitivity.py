@@ -130,3 +130,8 @@ def test_cli_bad_input_is_a_clear_error(tmp_path, capsys):
     assert "bad.yaml:3" in err and "exchange_ratio" in err
     assert cli(["sensitivity", str(FREEZE), "--no-write", "-n", "10", "--factor", "attrition.nope"]) == 2
     assert "--factor" in capsys.readouterr().err
+
+
+def test_factor_names_get_a_suggestion(capsys):
+    assert cli(["sensitivity", str(FREEZE), "-n", "10", "--no-write", "--factor", "attrition.exchange_ratoi"]) == 2
+    assert "did you mean 'attrition.exchange_ratio'" in capsys.readouterr().err

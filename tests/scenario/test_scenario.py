@@ -133,3 +133,19 @@ def test_shipped_scenarios_validate(root, cli):
     code, out, err = cli("validate", *files)
     assert code == 0, err
     assert out.count("ok:") == len(files)
+
+
+def test_did_you_mean_for_a_list_element(tmp_path):
+    # issue 19: a misspelt actor inside a list gets a suggestion too
+    from sim.scenario.errors import InputError
+    from sim.scenario.schema import load_scenario as _load
+
+    f = tmp_path / "s.yaml"
+    f.write_text("name: s\noffers:\n  - preset: freeze\n    parties: [russia, ukriane]\n")
+    try:
+        _load(f)
+    except InputError as exc:
+        text = str(exc)
+    else:
+        raise AssertionError("a misspelt party was accepted")
+    assert ":4:" in text and "did you mean 'ukraine'" in text
