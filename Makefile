@@ -1,5 +1,5 @@
 # ceasefire-sim: the two commands of the README.
-#   make demo   set up .venv, install, run the three shipped scenarios (results/ + figures)
+#   make demo   set up .venv, install the core + tables, run the three shipped scenarios (results/ + figures)
 #   make test   set up .venv, install with test extras and a headless browser, run the tests
 #   make validation-docs   regenerate docs/validation.md and its figures (a few minutes)
 PYTHON ?= python3
@@ -14,13 +14,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# the demo needs only the core and the tables extra; the tests need every extra
+$(VENV)/.installed-demo: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[tables]"
+	touch $@
+
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[all]"
-	touch $@
+	touch $(VENV)/.installed-demo $@
 
 venv: $(VENV)/.installed
 
-demo: venv
+demo: $(VENV)/.installed-demo
 	$(BIN)/ceasefire-sim run scenarios/freeze.yaml --force
 	$(BIN)/ceasefire-sim run scenarios/truce_30day.yaml --force
 	$(BIN)/ceasefire-sim run scenarios/refusal.yaml --force
