@@ -160,7 +160,12 @@ def weights(m, nb, offset=0, shift=0.0):
     cache = m.__dict__.setdefault("_weights_cache", {})
     key = (m.n, nb, offset, shift)
     if key not in cache:
-        cache[key] = forecast.block_weights(m.delta, np.maximum(m.horizon_plan - shift, 0.0), nb, offset)
+        parent = m.__dict__.get("_view_of")        # a view (sim.engine.subset): slice the model's
+        if parent is not None:
+            model, idx = parent
+            cache[key] = tuple(w[:, idx] for w in weights(model, nb, offset, shift))
+        else:
+            cache[key] = forecast.block_weights(m.delta, np.maximum(m.horizon_plan - shift, 0.0), nb, offset)
     return cache[key]
 
 
