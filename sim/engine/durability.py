@@ -30,6 +30,7 @@ side will want to break is worth little).
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtr
 
 from sim.engine import forecast
 from sim.engine.forecast import BLOCK_WEEKS, GH_NODES, GH_WEIGHTS, RELOAD_AGE
@@ -100,6 +101,9 @@ def survival(m, actor, terms, g0, g1, ages):
     noise = m.p["ceasefire.weekly_noise_sd"]
     horizon = max(ages)
     steps = np.arange(0, horizon, SURVIVAL_STEP)
+    mids = [a + SURVIVAL_STEP / 2.0 for a in steps]
+    costs = [m.violation_cost_at(terms, mid) for mid in mids]      # the same for both sides
+    scale = np.maximum(noise, 1e-9)
     per_side = {}
     for key in BELLIGERENTS:
         other = m.actors[key]
@@ -113,15 +117,15 @@ def survival(m, actor, terms, g0, g1, ages):
             like = [w * forecast.break_probability(0.0, g0[key], -e, noise) for e, w in zip(es, GH_WEIGHTS)]
             total = np.maximum(sum(like), 1e-300)
             nodes = [(e, lk / total) for e, lk in zip(es, like)]
+        # G - cost at each step's mid-age, G linear in age up to RELOAD_AGE (shared by the nodes)
+        margins = [((1.0 - lam) * g0[key] + lam * g1[key]) - cost
+                   for lam, cost in ((min(mid / RELOAD_AGE, 1.0), cost) for mid, cost in zip(mids, costs))]
         curves = []
         for e, w in nodes:
             s = np.ones(m.n)
             curve = [s]
-            for a in steps:
-                mid = a + SURVIVAL_STEP / 2.0
-                lam = min(mid / RELOAD_AGE, 1.0)
-                g = (1.0 - lam) * g0[key] + lam * g1[key]
-                h = forecast.break_probability(g, m.violation_cost_at(terms, mid), e, noise)
+            for margin in margins:       # forecast.break_probability(g, cost, e, noise), term by term
+                h = ndtr((margin + e) / scale)
                 s = s * (1.0 - h) ** SURVIVAL_STEP
                 curve.append(s)
             curves.append((np.stack(curve), w))
@@ -156,7 +160,12 @@ def weights(m, nb, offset=0, shift=0.0):
     cache = m.__dict__.setdefault("_weights_cache", {})
     key = (m.n, nb, offset, shift)
     if key not in cache:
-        cache[key] = forecast.block_weights(m.delta, np.maximum(m.horizon_plan - shift, 0.0), nb, offset)
+        parent = m.__dict__.get("_view_of")        # a view (sim.engine.subset): slice the model's
+        if parent is not None:
+            model, idx = parent
+            cache[key] = tuple(w[:, idx] for w in weights(model, nb, offset, shift))
+        else:
+            cache[key] = forecast.block_weights(m.delta, np.maximum(m.horizon_plan - shift, 0.0), nb, offset)
     return cache[key]
 
 

@@ -67,20 +67,27 @@ def project(state: war.WarState, wp: war.WarParams, weeks, fight, ru_inflow, ua_
     states = [state.copy()] if keep_states else None
     down = np.zeros(np.shape(s.territory), dtype=bool)
     decay = war.mean_decay(wp.cover, BLOCK_WEEKS)
+    constants = None          # war.block_constants: the same until a side collapses
     for _ in range(nb):
         t0 = s.territory.copy()
-        live = np.where(down, 0.0, 1.0)
-        flows = war.block_step(s, wp, BLOCK_WEEKS, np.asarray(fight) * live, ru_inflow, ua_inflow,
-                               ru_rebuild, ua_rebuild, bias, decay=decay)
+        if constants is None:
+            live = np.where(down, 0.0, 1.0)
+            constants = war.block_constants(wp, BLOCK_WEEKS, np.asarray(fight) * live, ru_inflow, ua_inflow,
+                                            ru_rebuild, ua_rebuild, decay)
+            all_live = not down.any()
+        flows = war.block_step(s, wp, BLOCK_WEEKS, None, None, None, None, None, bias, constants=constants)
         rows["territory"].append(t0)
         for k in ("advance", "ru_casualties", "ua_casualties", "ru_force", "ua_force"):
-            rows[k].append(flows[k] * live if k not in ("ru_force", "ua_force") else flows[k])
+            keep = all_live or k in ("ru_force", "ua_force")      # (x * 1 = x where all are live)
+            rows[k].append(flows[k] if keep else flows[k] * live)
         if np.any(fight):
             ru_down, ua_down = war.collapsed(s, wp)
             newly = ~down & (ru_down | ua_down) & (np.asarray(fight) > 0)
-            s.territory = np.where(newly, np.where(ua_down, TERMINAL_LINE["ukraine"], TERMINAL_LINE["russia"]),
-                                   s.territory)
-            down |= newly
+            if newly.any():
+                s.territory = np.where(newly, np.where(ua_down, TERMINAL_LINE["ukraine"], TERMINAL_LINE["russia"]),
+                                       s.territory)
+                down |= newly
+                constants = None
         if keep_states:
             states.append(s.copy())
     out = {k: np.stack(v) for k, v in rows.items()}

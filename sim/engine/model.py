@@ -172,8 +172,12 @@ class CeasefireModel(mesa.Model):
         self.belief_path = init_paths(self)
 
     # -- helpers the actors use ---------------------------------------------------------
-    def weekly_noise(self, stream: str, week: int) -> np.ndarray:
-        return self.p["ceasefire.weekly_noise_sd"] * self.streams.normal(stream, week + 1)
+    def weekly_noise(self, stream: str, week: int, idx=None) -> np.ndarray:
+        """The weekly political shock of ``stream``; only for replications ``idx`` if given."""
+        if idx is None:
+            return self.p["ceasefire.weekly_noise_sd"] * self.streams.normal(stream, week + 1)
+        sd = np.broadcast_to(self.p["ceasefire.weekly_noise_sd"], (self.n,))[idx]
+        return sd * KeyedStreams(self.streams.seed, self.replication_ids[idx]).normal(stream, week + 1)
 
     def aid_of(self, patron: str) -> np.ndarray:
         return self.us_aid if patron == "united_states" else self.eu_aid
@@ -361,8 +365,8 @@ class CeasefireModel(mesa.Model):
                 gain = self.on(due, lambda m, key=key: m.actors[key].gain_from_resuming(offer.terms), float)
                 self.keep_gain[key] = np.where(due, gain, self.keep_gain[key])
             self.gain_week = np.where(due, t, self.gain_week)
-            ru_breaks = deciding & self.russia.breaks_ceasefire(offer, t, gain=self.keep_gain["russia"])
-            ua_breaks = deciding & self.ukraine.breaks_ceasefire(offer, t, gain=self.keep_gain["ukraine"])
+            ru_breaks = deciding & self.russia.breaks_ceasefire(offer, t, self.keep_gain["russia"], deciding)
+            ua_breaks = deciding & self.ukraine.breaks_ceasefire(offer, t, self.keep_gain["ukraine"], deciding)
             broken = ru_breaks | ua_breaks
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
             self.end_ceasefire(broken, END_BROKEN, t)

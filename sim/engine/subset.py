@@ -73,6 +73,7 @@ def _static_part(model, idx) -> dict:
         "n": len(idx),
         "_forecast_cache": {},
         "_weights_cache": {},
+        "_view_of": (model, idx),       # static per-replication weights are sliced from the model's
     }
     for name in ("delta", "horizon_plan", "s0", "s1", "rebuild_ru", "rebuild_ua", "threat_draw"):
         out[name] = cut(getattr(model, name))

@@ -221,8 +221,46 @@ def collapsed(state: WarState, wp: WarParams) -> tuple[np.ndarray, np.ndarray]:
     return state.ru_force < wp.collapse * wp.ru_force0, state.ua_force < wp.collapse * wp.ua_force0
 
 
+def block_constants(wp: WarParams, dt, fight, ru_inflow, ua_inflow, ru_rebuild, ua_rebuild,
+                    decay=None) -> dict:
+    """The parts of :func:`block_step` that do not depend on the state (one per projection).
+
+    A projection (:func:`sim.engine.forecast.project`) runs several blocks with the same
+    ``fight``, inflows and rebuilding; computing these once instead of every block gives the
+    same numbers (the same operations on the same operands) at a fraction of the cost.
+    ``all_rest`` / ``all_fight`` flag a ``fight`` that is 0 / 1 everywhere, where
+    :func:`block_step` skips the combat equations / the ceasefire branch.
+    """
+    fight = np.asarray(fight, dtype=np.float64)
+    dt = np.asarray(dt, dtype=np.float64)
+    a = np.clip(1.0 - fight / np.maximum(wp.cover, TINY), 0.0, 1.0)
+    share_ru = fight + (1.0 - fight) * ru_rebuild
+    share_ua = fight + (1.0 - fight) * ua_rebuild
+    g = np.clip(1.0 - wp.ua_mobilization * share_ua / np.maximum(wp.ua_pool0, TINY), 0.0, 1.0)
+    return {
+        "fight": fight, "dt": dt, "ru_inflow": ru_inflow, "ua_inflow": ua_inflow,
+        "all_rest": not np.any(fight), "all_fight": bool(np.all(fight == 1.0)),
+        "ru_cap": np.maximum(wp.ru_need * wp.cover, TINY), "ua_cap": np.maximum(wp.ua_need * wp.cover, TINY),
+        "f_ru_star": np.clip(ru_inflow / np.maximum(wp.ru_need, TINY), 0.0, wp.fmax),
+        "f_ua_star": np.clip(ua_inflow / np.maximum(wp.ua_need, TINY), 0.0, wp.fmax),
+        "decay": mean_decay(wp.cover, dt) if decay is None else decay,     # may be precomputed per model
+        "ad": a ** dt, "ru_fixed": ru_inflow * wp.cover, "ua_fixed": ua_inflow * wp.cover,
+        "ru_gain": wp.ru_recruits * share_ru, "ua_drawn": 1.0 - g ** dt,
+    }
+
+
+def _block_stock(stock, inflow, fixed, k):
+    """A shell stock after a block: the exact weekly recursion while fighting, refilling at rest."""
+    if k["all_rest"]:
+        return stock + inflow * k["dt"]
+    fighting = fixed + (stock - fixed) * k["ad"]
+    if k["all_fight"]:
+        return fighting
+    return np.where(k["fight"] > 0, fighting, stock + inflow * k["dt"])
+
+
 def block_step(state: WarState, wp: WarParams, dt, fight, ru_inflow, ua_inflow, ru_rebuild,
-               ua_rebuild, bias=1.0, decay=None) -> dict[str, np.ndarray]:
+               ua_rebuild, bias=1.0, decay=None, constants=None) -> dict[str, np.ndarray]:
     """Advance the war by ``dt`` weeks in place, the equations of :func:`step` solved per block.
 
     Used by forecasts (:mod:`sim.engine.forecast`), which cover a planning horizon in a few
@@ -233,37 +271,36 @@ def block_step(state: WarState, wp: WarParams, dt, fight, ru_inflow, ua_inflow, 
     ``pool_{k+1} = g pool_k`` with ``g = 1 - rate / pool0``); forces and territory move by the
     block's rates. ``fight`` is 1 where the front is active and 0 in a full ceasefire (then
     both sides rebuild at ``ru_rebuild``, ``ua_rebuild`` of wartime recruitment). ``bias``
-    multiplies Russia's relative power, as an actor's beliefs do. Returns the block's weekly
-    rates (advance, casualties) and the mean forces over it.
+    multiplies Russia's relative power, as an actor's beliefs do. ``constants`` are those of
+    :func:`block_constants` for these arguments (computed here if not given). Returns the
+    block's weekly rates (advance, casualties) and the mean forces over it.
     """
-    fight = np.asarray(fight, dtype=np.float64)
-    dt = np.asarray(dt, dtype=np.float64)
-    a = np.clip(1.0 - fight / np.maximum(wp.cover, TINY), 0.0, 1.0)
-    f_ru0 = effectiveness(state.ru_stock, wp.ru_need, wp.cover, wp.fmax)
-    f_ua0 = effectiveness(state.ua_stock, wp.ua_need, wp.cover, wp.fmax)
-    f_ru_star = np.clip(ru_inflow / np.maximum(wp.ru_need, TINY), 0.0, wp.fmax)
-    f_ua_star = np.clip(ua_inflow / np.maximum(wp.ua_need, TINY), 0.0, wp.fmax)
-    decay = mean_decay(wp.cover, dt) if decay is None else decay     # may be precomputed per model
-    f_ru = f_ru_star + (f_ru0 - f_ru_star) * decay
-    f_ua = f_ua_star + (f_ua0 - f_ua_star) * decay
-    rho, fire = balance(state.ru_force, state.ua_force, f_ru, f_ua, wp)
-    adv = advance(rho * bias, wp) * fight
-    c_ru, c_ua = casualties(adv, fire, wp, power_index(state.ru_force, wp.ru_force0, f_ru, wp),
-                            power_index(state.ua_force, wp.ua_force0, f_ua, wp))
-    c_ru, c_ua = c_ru * fight, c_ua * fight
+    k = constants if constants is not None else block_constants(
+        wp, dt, fight, ru_inflow, ua_inflow, ru_rebuild, ua_rebuild, decay)
+    fight, dt = k["fight"], k["dt"]
+    ru_inflow, ua_inflow = k["ru_inflow"], k["ua_inflow"]
+    f_ru0 = np.clip(state.ru_stock / k["ru_cap"], 0.0, wp.fmax)      # effectiveness()
+    f_ua0 = np.clip(state.ua_stock / k["ua_cap"], 0.0, wp.fmax)
+    f_ru = k["f_ru_star"] + (f_ru0 - k["f_ru_star"]) * k["decay"]
+    f_ua = k["f_ua_star"] + (f_ua0 - k["f_ua_star"]) * k["decay"]
+    if k["all_rest"]:          # nobody fights: no advance, no casualties (the rates are 0 exactly)
+        c_ru = c_ua = np.zeros(np.shape(state.territory))
+        adv = c_ru
+    else:
+        rho, fire = balance(state.ru_force, state.ua_force, f_ru, f_ua, wp)
+        adv = advance(rho * bias, wp)
+        c_ru, c_ua = casualties(adv, fire, wp, power_index(state.ru_force, wp.ru_force0, f_ru, wp),
+                                power_index(state.ua_force, wp.ua_force0, f_ua, wp))
+        if not k["all_fight"]:     # (x * 1 = x: the product only matters where some rest)
+            adv = adv * fight
+            c_ru, c_ua = c_ru * fight, c_ua * fight
 
-    ad = a ** dt
-    ru_fixed = ru_inflow * wp.cover
-    ua_fixed = ua_inflow * wp.cover
-    state.ru_stock = np.where(fight > 0, ru_fixed + (state.ru_stock - ru_fixed) * ad, state.ru_stock + ru_inflow * dt)
-    state.ua_stock = np.where(fight > 0, ua_fixed + (state.ua_stock - ua_fixed) * ad, state.ua_stock + ua_inflow * dt)
-    share_ru = fight + (1.0 - fight) * ru_rebuild
-    share_ua = fight + (1.0 - fight) * ua_rebuild
-    g = np.clip(1.0 - wp.ua_mobilization * share_ua / np.maximum(wp.ua_pool0, TINY), 0.0, 1.0)
-    ua_recruit = state.ua_pool * (1.0 - g ** dt)
+    state.ru_stock = _block_stock(state.ru_stock, ru_inflow, k["ru_fixed"], k)
+    state.ua_stock = _block_stock(state.ua_stock, ua_inflow, k["ua_fixed"], k)
+    ua_recruit = state.ua_pool * k["ua_drawn"]
     state.ua_pool = state.ua_pool - ua_recruit
     ru_start, ua_start = state.ru_force, state.ua_force
-    state.ru_force = np.maximum(ru_start + (wp.ru_recruits * share_ru - c_ru * wp.permanent) * dt, 0.0)
+    state.ru_force = np.maximum(ru_start + (k["ru_gain"] - c_ru * wp.permanent) * dt, 0.0)
     state.ua_force = np.maximum(ua_start + ua_recruit - c_ua * wp.permanent * dt, 0.0)
     territory = np.clip(state.territory + adv * dt, 0.0, 100.0)
     moved = (territory - state.territory) / np.maximum(dt, TINY)     # the advance net of the 0-100% clip

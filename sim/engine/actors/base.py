@@ -180,19 +180,27 @@ class Actor(mesa.Agent):
         return durability.gains(m, {self.key: self}, m.war, terms, self.current_bias(),
                                 fear=durability.fears(self))[self.key]
 
-    def breaks_ceasefire(self, offer: Offer, week: int, gain=None) -> np.ndarray:
+    def breaks_ceasefire(self, offer: Offer, week: int, gain=None, where=None) -> np.ndarray:
         """Keep or break an agreed ceasefire this week? (True = break).
 
         Breaks iff ``G - cost > -e + eps``: ``G`` from :meth:`gain_from_resuming` (the model
         caches it, :data:`sim.engine.model.GAIN_REFRESH_WEEKS`), ``cost`` the violation cost
-        at the ceasefire's age, ``e`` the private resolve, ``eps`` the weekly shock.
+        at the ceasefire's age, ``e`` the private resolve, ``eps`` the weekly shock. With
+        ``where`` (bool array) only those replications decide (False elsewhere): the shocks
+        are drawn for them alone, the same numbers as for all (keyed by replication id).
         """
         m = self.model
         if gain is None:
             gain = self.gain_from_resuming(offer.terms)
         cost = m.violation_cost(offer.terms)
-        noise = m.weekly_noise(f"break:{self.key}", week)
-        return gain - cost > -self.resolve + noise
+        if where is None or np.all(where):
+            noise = m.weekly_noise(f"break:{self.key}", week)
+            return gain - cost > -self.resolve + noise
+        idx = np.flatnonzero(where)         # draws keyed by replication id: the same on a subset
+        out = np.zeros(m.n, dtype=bool)
+        resolve = np.broadcast_to(self.resolve, (m.n,))[idx]
+        out[idx] = gain[idx] - cost[idx] > -resolve + m.weekly_noise(f"break:{self.key}", week, idx)
+        return out
 
 
 class Belligerent(Actor):
