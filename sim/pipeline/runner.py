@@ -17,6 +17,7 @@ import numpy as np
 from sim.figures import run as plots
 from sim.output import resources, results
 from sim.engine.simulate import iter_chunks, resolve_run
+from sim.engine.decomposition import concat_margins
 from sim.engine.outcomes import Outcomes
 from sim.output.summary import summarize
 from sim.scenario.schema import Scenario, load_scenario
@@ -44,12 +45,17 @@ class _Keeper:
         self.paths = np.empty((horizon + 1, total), dtype=np.float32) if trajectories else None
         self.filled = 0
         self.red_lines = None
+        self.margins: list[tuple[list, int]] = []     # (per-offer margin records, chunk size)
+        self.margin_weeks = None
 
     def add(self, part: Outcomes) -> None:
         if self.columns is None:
             names = [k for k in part.columns if self.keep_all or resources.is_summary_column(k)]
             self.red_lines = part.extra.get("red_lines")
             self.columns = {k: np.empty(self.total, dtype=part.columns[k].dtype) for k in names}
+            self.margin_weeks = part.extra.get("margin_weeks")
+        if "margins" in part.extra:
+            self.margins.append((part.extra["margins"], part.n))
         lo, hi = self.filled, self.filled + part.n
         for k, col in self.columns.items():
             col[lo:hi] = part.columns[k]
@@ -62,6 +68,9 @@ class _Keeper:
         extra = {"all_columns": self.keep_all}
         if self.red_lines is not None:
             extra["red_lines"] = self.red_lines
+        if self.margins and sum(n for _, n in self.margins) == self.total:
+            extra["margins"] = concat_margins([m for m, _ in self.margins], [n for _, n in self.margins])
+            extra["margin_weeks"] = self.margin_weeks
         return Outcomes(self.columns, self.horizon, seed, self.paths, extra=extra)
 
 
