@@ -139,8 +139,11 @@ def margins(out: Outcomes) -> list[dict[str, Any]]:
     pp-years); ``margin`` is ``V_deal - V_war`` (the valuation's parts), ``total`` the whole
     quantity (> 0 accepts where no red line vetoes); ``expected_breakdown_52`` the believed
     probability the ceasefire breaks within 52 weeks, beside them. Empty without records.
+    Runs of more than :data:`sim.output.resources.MARGIN_SAMPLE` replications are summarized
+    over the first that many (``replications`` says how many were offered among them).
     """
     from sim.engine.decomposition import BREAKDOWN, SHOCK_PARTS, part_names
+    from sim.output.resources import MARGIN_SAMPLE
 
     records = out.extra.get("margins")
     if not records:
@@ -151,6 +154,7 @@ def margins(out: Outcomes) -> list[dict[str, Any]]:
         put = None
         actors = {}
         for a, parts in rec.items():
+            parts = {k: v[:MARGIN_SAMPLE] for k, v in parts.items()}
             names = part_names(parts)
             put = np.isfinite(parts[names[0]]) if put is None else put
             total = sum(parts[k][put] for k in names)

@@ -17,7 +17,6 @@ import numpy as np
 from sim.figures import run as plots
 from sim.output import resources, results
 from sim.engine.simulate import iter_chunks, resolve_run
-from sim.engine.decomposition import concat_margins
 from sim.engine.outcomes import Outcomes
 from sim.output.summary import summarize
 from sim.scenario.schema import Scenario, load_scenario
@@ -45,7 +44,9 @@ class _Keeper:
         self.paths = np.empty((horizon + 1, total), dtype=np.float32) if trajectories else None
         self.filled = 0
         self.red_lines = None
-        self.margins: list[tuple[list, int]] = []     # (per-offer margin records, chunk size)
+        # per offer {actor: {part: array}}, NaN until filled; the first KEEP_ALL_MAX replications only
+        self.margins: list[dict] = []
+        self.margin_rows = resources.margin_rows(total)
         self.margin_weeks = None
 
     def add(self, part: Outcomes) -> None:
@@ -54,8 +55,15 @@ class _Keeper:
             self.red_lines = part.extra.get("red_lines")
             self.columns = {k: np.empty(self.total, dtype=part.columns[k].dtype) for k in names}
             self.margin_weeks = part.extra.get("margin_weeks")
-        if "margins" in part.extra:
-            self.margins.append((part.extra["margins"], part.n))
+        lo, hi = self.filled, min(self.filled + part.n, self.margin_rows)
+        for i, rec in enumerate(part.extra.get("margins", [])):
+            if i == len(self.margins):
+                self.margins.append({})
+            for a, parts in rec.items():
+                for k, v in parts.items():
+                    kept = self.margins[i].setdefault(a, {}).setdefault(k, np.full(self.margin_rows, np.nan))
+                    if hi > lo:
+                        kept[lo:hi] = v[:hi - lo]
         lo, hi = self.filled, self.filled + part.n
         for k, col in self.columns.items():
             col[lo:hi] = part.columns[k]
@@ -68,9 +76,8 @@ class _Keeper:
         extra = {"all_columns": self.keep_all}
         if self.red_lines is not None:
             extra["red_lines"] = self.red_lines
-        if self.margins and sum(n for _, n in self.margins) == self.total:
-            extra["margins"] = concat_margins([m for m, _ in self.margins], [n for _, n in self.margins])
-            extra["margin_weeks"] = self.margin_weeks
+        if self.margin_weeks is not None:
+            extra["margins"], extra["margin_weeks"] = self.margins, self.margin_weeks
         return Outcomes(self.columns, self.horizon, seed, self.paths, extra=extra)
 
 
