@@ -30,16 +30,16 @@ class MarginParts:
 
 def margin_parts(actor, offer, proposal: bool = True) -> MarginParts:
     """``V_deal - V_war`` of ``offer`` for ``actor``, split into :data:`PARTS` and term values."""
-    full = actor.evaluate(offer, proposal)
     parts = {}
     for part in PARTS:
         ev = actor.evaluate(offer, proposal, part=part)
         parts[part] = ev.v_deal - ev.v_war
+    survival_52 = ev.survival_52          # the believed survival does not depend on the part
     n = actor.model.n
     for key, value in actor.term_values.items():
         if term_matches(key, offer):
             parts[f"term:{key}"] = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
-    breakdown = None if full.survival_52 is None else np.clip(1.0 - full.survival_52, 0.0, 1.0)
+    breakdown = None if survival_52 is None else np.clip(1.0 - survival_52, 0.0, 1.0)
     return MarginParts(parts, breakdown)
 
 
