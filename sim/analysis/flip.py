@@ -10,8 +10,9 @@ numbers: the same seed and replications for every candidate):
   scenario parameter, scaled by a factor (the whole distribution: x 0.9, 1.1, 0.75, 1.25,
   0.5, 1.5, 0.25, 2), smallest relative change first; and each enabled red line switched off.
 
-The first term change that works (in the order of ``TERM_CHOICES``) and the smallest
-assumption change that works are reported (accept share >= ``target``). The search is
+The first term change that works (in the order of ``TERM_CHOICES``), the first red line
+whose removal works and the smallest assumption change that works are reported (no
+assumption is tried while a red line vetoes the offer: the veto does not depend on them) (accept share >= ``target``). The search is
 bounded: at most one short run per candidate (horizon = the offer's week + 1).
 """
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine.actors.base import red_line_hit
 from sim.engine.decomposition import part_names
 from sim.engine.model import CeasefireModel
 from sim.scenario.distributions import Param
@@ -124,6 +126,11 @@ def find_flips(scenario: Scenario, actor: str, index: int = 0, replications: int
             if share is not None and share >= target:
                 result["red_line"] = Flip("red line", path, f"red line '{name}' switched off", share)
                 break
+    vetoed = [n for n, rl in base.actors[actor].red_lines.items()
+              if rl.enabled and red_line_hit(rl.when, base.offers[index])]
+    if vetoed:      # a veto depends only on the terms and the red lines: no valuation change helps
+        result["vetoed_by"] = vetoed
+        return result
     params = assumption_params(base, actor)
     for factor in SCALES:
         for path, param in params.items():

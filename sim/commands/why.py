@@ -90,6 +90,8 @@ def format_flip(actor: str, found: dict) -> str:
         f = found.get(kind)
         if f is not None:
             lines.append(f"  {f['kind']:<11} {f['change']}  -> accepts {f['accept_share']:.0%}")
+    if found.get("vetoed_by"):
+        lines.append(f"  (no assumption tried: red line {', '.join(found['vetoed_by'])} vetoes whatever the valuation)")
     if len(lines) == 1:
         lines.append("  no single change tried makes it accept in half of the replications")
     return "\n".join(lines)
