@@ -66,3 +66,13 @@ def _value(s, flip):
         return next(v for p, v, text in term_candidates(s, 0) if p == flip.path and text == flip.description)
     factor = float(flip.description.split(" x ")[1].split(" ")[0])
     return scaled(assumption_params(s, "ukraine")[flip.path], factor).to_yaml()
+
+
+def test_a_vetoed_offer_is_flipped_by_a_term_not_an_assumption():
+    s = load_scenario("scenarios/freeze.yaml").with_changes({"offers[0].terms.monitoring": "none"})
+    found = find_flips(s, "ukraine", 0, replications=200)
+    assert found["baseline"] == 0.0 and found["vetoed_by"] == ["oversight"]
+    assert found["assumption"] is None
+    assert found["term"].path == "offers[0].terms.monitoring"
+    changed = s.with_changes({"replications": 200, found["term"].path: found["term"].description.split("-> ")[1]})
+    assert accept_share(changed, "ukraine", 0) >= 0.5
