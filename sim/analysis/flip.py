@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine.actors.base import red_line_hit
+from sim.engine.actors.base import vetoing_red_lines
 from sim.engine.decomposition import part_names
 from sim.engine.model import CeasefireModel
 from sim.scenario.distributions import Param
@@ -126,8 +126,7 @@ def find_flips(scenario: Scenario, actor: str, index: int = 0, replications: int
             if share is not None and share >= target:
                 result["red_line"] = Flip("red line", path, f"red line '{name}' switched off", share)
                 break
-    vetoed = [n for n, rl in base.actors[actor].red_lines.items()
-              if rl.enabled and red_line_hit(rl.when, base.offers[index])]
+    vetoed = vetoing_red_lines(base.actors[actor], base.offers[index])
     if vetoed:      # a veto depends only on the terms and the red lines: no valuation change helps
         result["vetoed_by"] = vetoed
         return result

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sim.analysis.flip import find_flips
 from sim.commands.common import positive_int, seed_int
+from sim.engine.actors.base import vetoing_red_lines
 from sim.engine.simulate import simulate
 from sim.figures.why import waterfall
 from sim.output import results
@@ -116,7 +117,7 @@ def main(args) -> int:
         part = row["actors"].get(a)
         if not part:
             continue
-        crossed = _vetoes(scenario, a, offer)
+        crossed = vetoing_red_lines(scenario.actors[a], offer)
         report["margins"][a], report["vetoed_by"][a] = part, crossed
         text = format_table(part, a)
         if crossed:
@@ -141,8 +142,3 @@ def main(args) -> int:
     print(f"\nwrote {target}/ (why.json, figures/why_<actor>.png)")
     return 0
 
-
-def _vetoes(scenario, actor, offer):
-    from sim.engine.actors.base import red_line_hit
-
-    return [name for name, rl in scenario.actors[actor].red_lines.items() if rl.enabled and red_line_hit(rl.when, offer)]
