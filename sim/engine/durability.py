@@ -211,8 +211,10 @@ def deal_value(m, actor, terms, bias, part=None):
     d = cached(m, ("deal", terms, belief_group(actor)), lambda: deal_paths(m, actor, terms, bias))
     horizon, nb, s_blocks = m.horizon_plan, d["nb"], d["s_blocks"]
     econ_peace = actor.econ(m, peace=True, relief=relief_of(terms))
+    if "hold_weights" not in d:      # the same for every actor and part sharing these paths
+        d["hold_weights"] = forecast.block_weights(m.delta, horizon, d["hold"]["advance"].shape[0], 0, d["q"])
     value = forecast.flow_value(actor, d["hold"], econ_peace, m.delta, horizon, peace=True, line=d["line"],
-                                survival=(s_blocks[:-1], d["q"]), part=part)
+                                survival=(s_blocks[:-1], d["q"]), weights=d["hold_weights"], part=part)
     econ_war = actor.econ(m, peace=False)
     rates0 = forecast.flow_rates(actor, d["res0"], econ_war, part=part)
     rates1 = forecast.flow_rates(actor, d["res1"], econ_war, part=part)

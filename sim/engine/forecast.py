@@ -155,7 +155,8 @@ def flow_value(actor, path, econ, delta, horizon, offset=0, peace=False, line=No
 
     ``survival`` = (S at block starts, weekly q per block), both (blocks, R), weighs a
     ceasefire path by the chance it still holds; ``weights`` are precomputed
-    :func:`block_weights` (without survival).
+    :func:`block_weights` (with the weekly ``q`` of ``survival`` if any; the S at block
+    starts is applied here).
     """
     nb = path["advance"].shape[0]
     q = None if survival is None else survival[1]

@@ -161,6 +161,9 @@ class CeasefireModel(mesa.Model):
         self.believed_survival_52 = {k: np.full(n, -1.0) for k in BELLIGERENT_KEYS}
         self.offered = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.offer_put = [np.zeros(n, dtype=bool) for _ in self.offers]   # offer i was put (any week)
+        # the decision's parts at each offer's first due week (sim.engine.decomposition); None until then
+        self.margins: list[dict | None] = [None for _ in self.offers]
+        self.margin_week = [-1 for _ in self.offers]
         self.accepted = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.accept_week = {a: np.full(n, -1, dtype=np.int64) for a in ACTORS}
         self.utility = {a: np.zeros(n) for a in ACTORS}
@@ -288,13 +291,43 @@ class CeasefireModel(mesa.Model):
         flags[idx], values[idx] = decide(view(self, idx, self._view_cache))
         return flags & mask, np.where(mask, values, np.nan)
 
+    def on_parts(self, mask: np.ndarray, compute) -> dict[str, np.ndarray]:
+        """:meth:`on` for a ``compute`` returning named float arrays (NaN outside ``mask``)."""
+        count = int(np.count_nonzero(mask))
+        if count == 0:
+            return {}
+        if count > self.n // 2:
+            return {k: np.where(mask, v, np.nan) for k, v in compute(self).items()}
+        idx = np.flatnonzero(mask)
+        out = {}
+        for k, v in compute(view(self, idx, self._view_cache)).items():
+            out[k] = np.full(self.n, np.nan)
+            out[k][idx] = v
+        return out
+
+    def capture_margins(self, index: int, offer, live: np.ndarray, t: int) -> None:
+        """Record every actor's decision parts on offer ``index`` (once: its first due week).
+
+        Rounded to 9 decimals (as the believed survival): the parts are reported as they are,
+        and R=1 runs must equal the R-run bit for bit.
+        """
+        from sim.engine.decomposition import decision_parts
+
+        self.margin_week[index] = t
+        self.margins[index] = {
+            key: {k: np.round(v, 9) for k, v in
+                  self.on_parts(live, lambda m, key=key: decision_parts(m.actors[key], offer, t)).items()}
+            for key in self.actors} if live.any() else {}
+
     def diplomacy(self, t: int) -> None:
         for index, offer in enumerate(self.offers):
             if not offer.due(t):
                 continue
             live = ~self.in_ceasefire & ~self.ended
             if not live.any():
-                return
+                if self.margins[index] is None:
+                    self.capture_margins(index, offer, live, t)
+                continue
             self.offer_put[index] |= live
             self.decision_round += 1       # a new round of decisions: forecasts are recomputed
             decisions, believed = {}, {}
@@ -305,6 +338,8 @@ class CeasefireModel(mesa.Model):
                 self.accept_week[key] = np.where(newly, t, self.accept_week[key])
                 self.accepted[key] |= live & accept
                 self.offered[key] |= live
+            if self.margins[index] is None:     # the state the decisions just saw
+                self.capture_margins(index, offer, live, t)
             deal = live.copy()
             for party in offer.parties:
                 deal &= decisions[party]

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine.decomposition import concat_margins
 from sim.engine.model import OUTCOME_CLASSES, CeasefireModel
 from sim.scenario.offers import ACTORS
 
@@ -60,6 +61,12 @@ def veto_columns(model: CeasefireModel) -> dict[str, np.ndarray]:
             for a in ACTORS:
                 cols[f"vetoed_by_{a}_offer_{i}"] = joined_names(per_offer[a][i], n)
     return cols
+
+
+def margin_records(model: CeasefireModel) -> list[dict]:
+    """Per offer, ``{actor: {part: array}}`` of :func:`sim.engine.decomposition.decision_parts`
+    at the offer's first due week (NaN where it was not put then; ``{}`` if never put)."""
+    return [{} if rec is None else rec for rec in model.margins]
 
 
 @dataclass
@@ -121,7 +128,8 @@ class Outcomes:
         for path, param in model.scenario.params.items():
             if param.is_random:
                 cols[f"param.{path}"] = model.p[path].copy()
-        extra: dict[str, Any] = {"red_lines": red_line_names(model)}
+        extra: dict[str, Any] = {"red_lines": red_line_names(model), "margins": margin_records(model),
+                                 "margin_weeks": list(model.margin_week)}
         if getattr(model, "belief_path", None) is not None:
             extra["belief_path"] = model.belief_path
         return cls(cols, model.horizon, model.seed_value, model.territory_path, extra)
@@ -135,7 +143,9 @@ class Outcomes:
         paths = None
         if all(p.territory_path is not None for p in parts):
             paths = np.concatenate([p.territory_path for p in parts], axis=1)
-        extra = {k: first.extra[k] for k in ("red_lines",) if k in first.extra}
+        extra = {k: first.extra[k] for k in ("red_lines", "margin_weeks") if k in first.extra}
+        if all("margins" in p.extra for p in parts):
+            extra["margins"] = concat_margins([p.extra["margins"] for p in parts], [p.n for p in parts])
         if all("belief_path" in p.extra for p in parts):
             extra["belief_path"] = {k: np.concatenate([p.extra["belief_path"][k] for p in parts], axis=1)
                                     for k in first.extra["belief_path"]}

@@ -16,3 +16,21 @@ SENSITIVITY_OUTCOMES: dict[str, tuple[str, str]] = {
     "accept_russia": ("P(Russia accepts an offer)", "p"),
     "accept_ukraine": ("P(Ukraine accepts an offer)", "p"),
 }
+
+#: parts of an accept decision (sim.engine.decomposition.decision_parts) -> plain words
+PART_LABELS = {
+    "territory": "territory (the line held)",
+    "casualties": "own casualties",
+    "economic": "economic cost",
+    "security": "security (the army it fears)",
+    "resolve": "private resolve",
+    "noise": "this week's political shock",
+}
+
+
+def part_label(name: str) -> str:
+    """``'term:recognition=de_facto'`` -> ``'term: recognition = de facto'``; else :data:`PART_LABELS`."""
+    if name.startswith("term:"):
+        key, _, value = name[len("term:"):].partition("=")
+        return f"term: {key.replace('_', ' ')} = {value.replace('_', ' ')}"
+    return PART_LABELS.get(name, name.replace("_", " "))

@@ -13,6 +13,10 @@ see ``tests/test_resources.py``):
   replication): all columns (8 bytes per cell) up to :data:`KEEP_ALL_MAX` replications,
   beyond that only the :data:`SUMMARY_COLUMNS` (about 20 columns); the full table is
   streamed to ``outcomes.csv``/``.parquet`` chunk by chunk and never held whole;
+* **the decision parts** of every actor at each offer's first week (``summary.json``
+  ``margins``, :func:`margin_cells` per replication, 8 bytes each), for the first
+  :data:`MARGIN_SAMPLE` replications (:func:`margin_rows`; larger runs summarize the margins
+  over those, whatever the chunking);
 * **the weekly territory trajectories** for the fan chart: (horizon + 1) x R float32, twice
   (the chart's quantiles take a copy). ``--no-trajectories`` drops them.
 
@@ -48,6 +52,10 @@ TRAJECTORY_BYTES = 2 * 4
 #: Runs up to this many replications keep every outcome column in ``RunResult.outcomes``;
 #: larger runs keep only :data:`SUMMARY_COLUMNS` (the files always have every column).
 KEEP_ALL_MAX = 100_000
+#: Replications (the first, by id) over which ``summary.json`` ``margins`` are computed: their
+#: quantiles need every value, and 30-odd parts per replication would double the memory of a
+#: million-replication run; 100,000 replications give the quantiles to about 0.3%.
+MARGIN_SAMPLE = 100_000
 #: Overhead of the libraries when it cannot be measured (not Linux): Python, numpy, scipy,
 #: mesa, matplotlib, pyarrow imported.
 BASE_BYTES = 250 * 2**20
@@ -127,6 +135,22 @@ def per_offer_columns(scenario) -> int:
     return k * (1 + len(ACTORS)) if k > 1 else 0
 
 
+def margin_cells(scenario) -> int:
+    """Per replication, the decision parts kept for ``summary.json`` ``margins``
+    (:func:`sim.engine.decomposition.decision_parts`: per offer and actor, the utility parts,
+    each matching term value, resolve, shock and the expected breakdown)."""
+    from sim.engine.actors.base import term_matches
+    from sim.engine.forecast import PARTS
+
+    return sum(len(PARTS) + 3 + sum(1 for key in scenario.actors[a].term_values if term_matches(key, offer))
+               for offer in scenario.offers for a in ACTORS)
+
+
+def margin_rows(replications: int) -> int:
+    """Replications whose decision parts a run keeps: the first :data:`MARGIN_SAMPLE`."""
+    return min(int(replications), MARGIN_SAMPLE)
+
+
 def column_count(scenario) -> int:
     """Number of outcome columns of a scenario (fixed ones plus one per random parameter)."""
     return FIXED_COLUMNS + per_offer_columns(scenario) + sum(1 for p in scenario.params.values() if p.is_random)
@@ -178,7 +202,7 @@ def estimate(scenario, replications: int | None = None, horizon_weeks: int | Non
         keep_all_columns=keep_all, columns=ncols,
         model_bytes=chunk * (MODEL_BYTES + (4 * (h + 1) if trajectories else 0)),
         writer_bytes=chunk * WRITER_BYTES + 2 * parquet_rows * all_cols * CELL_BYTES,
-        columns_bytes=r * ncols * CELL_BYTES,
+        columns_bytes=(r * ncols + margin_rows(r) * margin_cells(scenario)) * CELL_BYTES,
         trajectory_bytes=r * (h + 1) * TRAJECTORY_BYTES if trajectories else 0,
     )
 

@@ -131,6 +131,44 @@ def decisions(out: Outcomes) -> dict[str, dict[str, float | None]]:
     return res
 
 
+def margins(out: Outcomes) -> list[dict[str, Any]]:
+    """Per offer and actor, the parts of the accept decision at the offer's first due week.
+
+    ``parts``: quantiles (5/25/50/75/95 and mean) across the replications the offer was put
+    to of each part of ``V_deal - V_war - e - eps`` (:func:`sim.engine.decomposition.decision_parts`;
+    pp-years); ``margin`` is ``V_deal - V_war`` (the valuation's parts), ``total`` the whole
+    quantity (> 0 accepts where no red line vetoes); ``expected_breakdown_52`` the believed
+    probability the ceasefire breaks within 52 weeks, beside them. Empty without records.
+    Runs of more than :data:`sim.output.resources.MARGIN_SAMPLE` replications are summarized
+    over the first that many (``replications`` says how many were offered among them).
+    """
+    from sim.engine.decomposition import BREAKDOWN, SHOCK_PARTS, part_names
+    from sim.output.resources import MARGIN_SAMPLE
+
+    records = out.extra.get("margins")
+    if not records:
+        return []
+    weeks = out.extra.get("margin_weeks") or [None] * len(records)
+    rows = []
+    for i, rec in enumerate(records):
+        put = None
+        actors = {}
+        for a, parts in rec.items():
+            parts = {k: v[:MARGIN_SAMPLE] for k, v in parts.items()}
+            names = part_names(parts)
+            put = np.isfinite(parts[names[0]]) if put is None else put
+            total = sum(parts[k][put] for k in names)
+            margin = sum(parts[k][put] for k in names if k not in SHOCK_PARTS)
+            breakdown = parts[BREAKDOWN][put]
+            actors[a] = {"parts": {k: _quantiles(parts[k][put]) for k in names},
+                         "margin": _quantiles(margin), "total": _quantiles(total),
+                         "total_positive_share": _r(float(np.mean(total > 0))) if total.size else None,
+                         BREAKDOWN: _quantiles(breakdown) if np.isfinite(breakdown).all() else None}
+        rows.append({"offer": i, "week": weeks[i], "replications": int(np.count_nonzero(put)) if put is not None else 0,
+                     "actors": actors})
+    return rows
+
+
 def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
     """The summary of a run (what ``summary.json`` holds)."""
     c = out.columns
@@ -176,6 +214,7 @@ def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
         "vetoes": vetoes(out),
         **({"vetoes_by_offer": by_offer} if (by_offer := vetoes_by_offer(out)) else {}),
         "decisions": decisions(out),
+        "margins": margins(out),
         "ceasefire_duration": duration,
         "territory_end_pct": _quantiles(c["territory_end_pct"]),
         "territory_change_pp": _quantiles(c["territory_change_pp"]),

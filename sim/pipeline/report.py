@@ -35,7 +35,7 @@ from sim.analysis.compare import (Row, comparison_table, fmt_interval, fmt_value
 from sim.scenario.offers import ACTORS, Offer
 from sim.engine.outcomes import Outcomes
 from sim.figures.style import ACTOR_COLOURS
-from sim.output.labels import LABELS
+from sim.output.labels import LABELS, part_label
 from sim.output.summary import summarize
 from sim.output.tables import why_rows
 from sim.figures.compare import Figure, comparison_figures, scenario_colour
@@ -202,7 +202,7 @@ def figures_section(figures: list[Figure]) -> str:
 
 def _summary(run: ReportRun) -> dict:
     """The run's summary, with the veto shares (computed when the run carries none)."""
-    if run.summary is None or "decisions" not in run.summary:
+    if run.summary is None or "decisions" not in run.summary or "margins" not in run.summary:
         return summarize(run.outcomes, run.scenario.name)
     return run.summary
 
@@ -225,6 +225,41 @@ def why_section(summaries: list[dict], labels: list[str]) -> str:
             'vetoes whatever the valuation says; where none fired, the actor weighed the deal against '
             'fighting on (docs/model.md, "How an actor values a choice").</p>'
             f'<table class="rl"><thead><tr><th>actor</th>{head}</tr></thead><tbody>{body}</tbody></table></section>')
+
+
+def margins_section(summaries: list[dict], labels: list[str]) -> str:
+    """Per run and offer: the median (5-95%) of each part of every actor's accept decision."""
+    tables = []
+    for i, (sm, label) in enumerate(zip(summaries, labels)):
+        for row in sm.get("margins") or []:
+            actors = [a for a in ACTORS if a in row["actors"]]
+            if not actors:
+                continue
+            names = list(dict.fromkeys(k for a in actors for k in row["actors"][a]["parts"]))
+            head = "".join(f"<th>{e(LABELS[a])}</th>" for a in actors)
+
+            def cell(q):
+                return "<td>-</td>" if not q else f"<td>{q['q50']:.2f} <small>({q['q05']:.2f} to {q['q95']:.2f})</small></td>"
+
+            body = "".join(f'<tr><th scope="row">{e(part_label(k))}</th>'
+                           + "".join(cell(row["actors"][a]["parts"].get(k)) for a in actors) + "</tr>"
+                           for k in names)
+            body += ('<tr class="total"><th scope="row">total (accepts if &gt; 0)</th>'
+                     + "".join(cell(row["actors"][a]["total"]) for a in actors) + "</tr>")
+            body += ('<tr><th scope="row">share with total &gt; 0</th>'
+                     + "".join(f"<td>{row['actors'][a]['total_positive_share']:.1%}</td>" for a in actors) + "</tr>")
+            caption = f"{_swatch(i)}{e(label)}: offer {row['offer']} at week {row['week']}, {row['replications']:,} replications"
+            tables.append(f'<table class="rl margins"><caption>{caption}</caption><thead><tr><th>part</th>{head}'
+                          f"</tr></thead><tbody>{body}</tbody></table>")
+    if not tables:
+        return ""
+    return ('<section class="margins"><h2>What decided: the parts of each decision</h2>'
+            '<p class="note">Each actor accepts an offer, where no red line vetoes, iff V_deal - V_war - '
+            'resolve - shock &gt; 0 at the week the offer is first put. The table splits that quantity into '
+            'its parts (pp-years: one percentage point of territory for a year): median and 5-95% range across '
+            'the replications. Positive parts favour the deal. <code>ceasefire-sim why</code> draws them as '
+            'a waterfall and searches for the smallest change that would flip a refusal.</p>'
+            + "".join(tables) + "</section>")
 
 
 def red_lines_section(runs: list[ReportRun], labels: list[str], summaries: list[dict]) -> str:
@@ -386,6 +421,7 @@ def render_report(runs: list[ReportRun], title: str | None = None, *, figures: l
         diff_section(runs, labels),
         results_section(rows, labels, header),
         why_section(summaries, labels),
+        margins_section(summaries, labels),
         figures_section(figures),
         red_lines_section(runs, labels, summaries),
         footer,

@@ -44,12 +44,26 @@ class _Keeper:
         self.paths = np.empty((horizon + 1, total), dtype=np.float32) if trajectories else None
         self.filled = 0
         self.red_lines = None
+        # per offer {actor: {part: array}}, NaN until filled; the first KEEP_ALL_MAX replications only
+        self.margins: list[dict] = []
+        self.margin_rows = resources.margin_rows(total)
+        self.margin_weeks = None
 
     def add(self, part: Outcomes) -> None:
         if self.columns is None:
             names = [k for k in part.columns if self.keep_all or resources.is_summary_column(k)]
             self.red_lines = part.extra.get("red_lines")
             self.columns = {k: np.empty(self.total, dtype=part.columns[k].dtype) for k in names}
+            self.margin_weeks = part.extra.get("margin_weeks")
+        lo, hi = self.filled, min(self.filled + part.n, self.margin_rows)
+        for i, rec in enumerate(part.extra.get("margins", [])):
+            if i == len(self.margins):
+                self.margins.append({})
+            for a, parts in rec.items():
+                for k, v in parts.items():
+                    kept = self.margins[i].setdefault(a, {}).setdefault(k, np.full(self.margin_rows, np.nan))
+                    if hi > lo:
+                        kept[lo:hi] = v[:hi - lo]
         lo, hi = self.filled, self.filled + part.n
         for k, col in self.columns.items():
             col[lo:hi] = part.columns[k]
@@ -62,6 +76,8 @@ class _Keeper:
         extra = {"all_columns": self.keep_all}
         if self.red_lines is not None:
             extra["red_lines"] = self.red_lines
+        if self.margin_weeks is not None:
+            extra["margins"], extra["margin_weeks"] = self.margins, self.margin_weeks
         return Outcomes(self.columns, self.horizon, seed, self.paths, extra=extra)
 
 

@@ -114,6 +114,7 @@ def test_measured_peak_is_within_the_estimate_and_bounded_in_r(tmp_path, freeze,
     """Numpy/Python allocations (tracemalloc) of a streamed run: below the estimate, and a 5x
     larger run costs only its kept summary columns more, not 5x."""
     monkeypatch.setattr(resources, "KEEP_ALL_MAX", 0)  # the large-run path: summary columns only
+    monkeypatch.setattr(resources, "MARGIN_SAMPLE", 1_000)  # as a 1,000,000 run keeps 100,000 margins
     monkeypatch.setattr(results, "PARQUET_ROW_GROUP", 1_000)  # as a 1,000,000 run sees 65,536
     chunk = 1_000
 

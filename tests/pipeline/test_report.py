@@ -195,3 +195,18 @@ def test_report_renders_offline_in_chromium(tmp_path, comparison_html):
             page.screenshot(path=str(DOCS_SCREENSHOT), full_page=True,
                             clip={"x": 0, "y": max(0, top - 20), "width": 1280, "height": 1500})
     assert page.external_requests == []
+
+
+def test_report_shows_the_margins_table():
+    from sim.scenario.schema import load_scenario
+    from sim.output.summary import summarize
+
+    s = load_scenario("scenarios/freeze.yaml")
+    out = simulate(s, replications=200, horizon_weeks=8)
+    sm = summarize(out, s.name)
+    page = render_report([ReportRun(s, out, sm)], figures=[])
+    assert "What decided: the parts of each decision" in page
+    uk = sm["margins"][0]["actors"]["ukraine"]["parts"]["term:recognition=de_facto"]
+    assert "term: recognition = de facto" in page
+    assert f"{uk['q50']:.2f} <small>({uk['q05']:.2f} to {uk['q95']:.2f})</small>" in page
+    assert "private resolve" in page and "own casualties" in page

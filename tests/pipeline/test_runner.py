@@ -131,3 +131,14 @@ def test_summary_columns_suffice_for_figures_and_the_report(tmp_path, monkeypatc
     rc, _, err = run_cli(["run", str(FREEZE), "--replications", "60", "--horizon-weeks", "20", "--out", str(out)])
     assert rc == 0, err
     assert (out / "report.html").is_file() and (out / "figures" / "territory_fan.png").is_file()
+
+
+def test_streamed_margins_equal_the_in_memory_ones(tmp_path, monkeypatch):
+    """The runner keeps the margins chunk by chunk; a capped run summarizes its first replications."""
+    streamed = _run(tmp_path, "m", replications=120, horizon_weeks=30, chunk_size=50)
+    s = load_scenario(FREEZE)
+    whole = summarize(simulate(s, replications=120, horizon_weeks=30))["margins"]
+    assert streamed.summary["margins"] == whole and whole[0]["replications"] == 120
+    monkeypatch.setattr(resources, "MARGIN_SAMPLE", 70)
+    capped = _run(tmp_path, "c", replications=120, horizon_weeks=30, chunk_size=50)
+    assert capped.summary["margins"] == summarize(simulate(s, replications=70, horizon_weeks=30))["margins"]

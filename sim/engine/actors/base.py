@@ -41,6 +41,11 @@ def red_line_hit(when: dict, offer: Offer) -> bool:
     return True
 
 
+def vetoing_red_lines(profile: ActorProfile, offer: Offer) -> list[str]:
+    """Names of the profile's enabled red lines that ``offer`` crosses (profile order)."""
+    return [name for name, rl in profile.red_lines.items() if rl.enabled and red_line_hit(rl.when, offer)]
+
+
 def term_matches(key: str, offer: Offer) -> bool:
     """Does ``'term=value'`` (e.g. ``recognition=de_facto``, ``army_cap=set``) apply?"""
     name, _, value = key.partition("=")
@@ -121,7 +126,7 @@ class Actor(mesa.Agent):
 
     def vetoes(self, offer: Offer) -> list[str]:
         """Names of the enabled red lines this offer crosses."""
-        return [name for name, rl in self.profile.red_lines.items() if rl.enabled and red_line_hit(rl.when, offer)]
+        return vetoing_red_lines(self.profile, offer)
 
     def lump(self, offer: Offer) -> np.ndarray | float:
         """One-off value of the offer's terms (pp-years), from the profile's term values."""
