@@ -12,17 +12,10 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from sim.analysis.flip import find_flips
 from sim.commands.common import positive_int, seed_int
-from sim.engine.actors.base import vetoing_red_lines
-from sim.engine.simulate import simulate
-from sim.figures.why import waterfall
-from sim.output import results
 from sim.output.labels import LABELS, part_label
-from sim.output.summary import margins
 from sim.scenario.errors import InputError
 from sim.scenario.offers import ACTORS
-from sim.scenario.schema import load_scenario
 
 CLI = "<command line>"
 
@@ -99,6 +92,14 @@ def format_flip(actor: str, found: dict) -> str:
 
 
 def main(args) -> int:
+    from sim.analysis.flip import find_flips              # the model and figures: imported on use
+    from sim.engine.actors.base import vetoing_red_lines
+    from sim.engine.simulate import simulate
+    from sim.figures.why import waterfall
+    from sim.output import results
+    from sim.output.summary import margins
+    from sim.scenario.schema import load_scenario
+
     actors = check_actor(args.actor)
     scenario = load_scenario(args.scenario)
     index = check_offer(args.offer, scenario)
@@ -139,6 +140,9 @@ def main(args) -> int:
         figs.mkdir()
         for a in report["margins"]:
             waterfall(report["margins"][a], a, f"offer {index} at week {row['week']}", figs / f"why_{a}.png")
+        results.write_manifest(tmp, {"kind": "why", "scenario": scenario.name, "seed": scenario.seed,
+                                     "replications": scenario.replications, "offer": index,
+                                     "command": results.command_line()})
     print(f"\nwrote {target}/ (why.json, figures/why_<actor>.png)")
     return 0
 
