@@ -41,9 +41,9 @@ BELLIGERENTS = ("russia", "ukraine")
 
 
 def relief_of(terms) -> float:
-    from sim.engine.actors.base import SANCTIONS_RELIEF
+    from sim.scenario.quantities import relief_share
 
-    return SANCTIONS_RELIEF[terms.sanctions_relief]
+    return relief_share(terms.sanctions_relief)
 
 
 def fears(actor) -> tuple:
@@ -60,10 +60,20 @@ def _capped(state, terms):
 
 
 def hold_path(m, state, terms, bias, fear, weeks):
-    """The ceasefire path from ``state``: nobody fights, both rebuild (with ``fear``)."""
+    """The ceasefire path from ``state``: nobody fights, both rebuild (with ``fear``) under the
+    terms' conditions and army cap (:mod:`sim.engine.ceasefire_terms`, as the model applies them)."""
+    from sim.engine import ceasefire_terms
+
     ru_p, ua_p = m.inflows(relief=relief_of(terms))
-    return forecast.project(_capped(state.copy(), terms), m.wp, weeks, 0.0, ru_p, ua_p,
-                            m.rebuild_ru * fear[0], m.rebuild_ua * fear[1], bias, keep_states=True)
+    ua_p = ceasefire_terms.ukraine_inflow(m, terms, ua_p)
+    rebuild_ua = ceasefire_terms.ukraine_rebuild(terms, m.rebuild_ua * fear[1])
+    path = forecast.project(_capped(state.copy(), terms), m.wp, weeks, 0.0, ru_p, ua_p,
+                            m.rebuild_ru * fear[0], rebuild_ua, bias, keep_states=True)
+    if terms.army_cap is not None:      # the army cannot grow above the cap while the ceasefire holds
+        path["ua_force"] = np.minimum(path["ua_force"], terms.army_cap)
+        for st in path["states"]:
+            st.ua_force = np.minimum(st.ua_force, terms.army_cap)
+    return path
 
 
 def war_path(m, state, bias):

@@ -25,12 +25,12 @@ import math
 import mesa
 import numpy as np
 
-from sim.engine import valuation, war
+from sim.engine import ceasefire_terms, lines, threats, valuation, war
 from sim.engine.forecast import TERMINAL_LINE
 from sim.engine.beliefs import BeliefState, init_paths, observe_week
 from sim.engine.actors import CLASSES
-from sim.engine.actors.base import SANCTIONS_RELIEF
 from sim.scenario.offers import ACTORS, Terms
+from sim.scenario.quantities import relief_share
 from sim.engine.rng import KeyedStreams
 from sim.scenario.schema import Scenario
 from sim.engine.subset import ViewCache, view
@@ -129,8 +129,13 @@ class CeasefireModel(mesa.Model):
         self.us_aid = np.zeros(n)
         self.eu_aid = np.zeros(n)
         self.us_pause_until = np.zeros(n)
-        self.threat_executed = np.zeros(n, dtype=bool)
+        self.threat_executed = np.zeros(n, dtype=bool)          # the US carried out its sanctions
         self.threat_draw = self.streams.uniform("united_states:threat")
+        self.threat_executed_europe = np.zeros(n, dtype=bool)   # Europe did (sim.engine.threats)
+        self.threat_draw_europe = self.streams.uniform("europe:threat")
+        self.eu_pause_until = np.zeros(n)
+        self.threat_cost_done = np.zeros(n)     # EUR bn/yr of sanctions carried out as threats
+        self.threat_cut_done = np.zeros(n)      # production cut carried out as threats
 
         # actors, in protocol order
         self.actors = {a: CLASSES[a](self, scenario.actors[a], draw_actor(scenario, a, self.streams))
@@ -165,6 +170,12 @@ class CeasefireModel(mesa.Model):
         self.margins: list[dict | None] = [None for _ in self.offers]
         self.margin_week = [-1 for _ in self.offers]
         self.accepted = {a: np.zeros(n, dtype=bool) for a in ACTORS}
+        # per offer: each actor's decision the first time the offer is put (1/0; -1 never put),
+        # and how many ceasefires it started
+        self.first_accept = [{a: np.full(n, -1, dtype=np.int8) for a in ACTORS} for _ in self.offers]
+        self.offer_deals = [np.zeros(n, dtype=np.int64) for _ in self.offers]
+        # per offer: red lines written in quantities (sim.engine.lines) -> where they vetoed it
+        self.quantity_vetoed = [{a: {} for a in ACTORS} for _ in self.offers]
         self.accept_week = {a: np.full(n, -1, dtype=np.int64) for a in ACTORS}
         self.utility = {a: np.zeros(n) for a in ACTORS}
         self.aid_spent = {"united_states": np.zeros(n), "europe": np.zeros(n)}
@@ -185,43 +196,33 @@ class CeasefireModel(mesa.Model):
     def aid_of(self, patron: str) -> np.ndarray:
         return self.us_aid if patron == "united_states" else self.eu_aid
 
-    def sanctions_cost_per_year(self, expect_threat: bool = False) -> np.ndarray:
-        p = self.p
-        threat = p["united_states.sanctions_threat_cost_bn_per_year"]
-        weight = self.threat_executed.astype(np.float64)
-        if expect_threat:
-            weight = np.where(self.threat_executed, 1.0, p["united_states.threat_credibility"])
-        return p["sanctions.cost_bn_per_year"] + threat * weight
+    def sanctions_cost_per_year(self, expect_threat=()) -> np.ndarray:
+        """Russia's yearly cost of sanctions: in force, carried out as threats, and (``expect_threat``:
+        the threats of an offer, :mod:`sim.engine.threats`; ``True`` = the US ones) expected."""
+        extra, _ = threats.expected_sanctions(self, expect_threat)
+        return self.p["sanctions.cost_bn_per_year"] + self.threat_cost_done + extra
 
-    def inflows(self, expect_threat: bool = False, expect_pause: bool = False, relief=0.0):
-        """Shells arriving per week for Russia and Ukraine under the current policies."""
+    def inflows(self, expect_threat=(), expect_pause=(), relief=0.0):
+        """Shells arriving per week for Russia and Ukraine under the current policies.
+
+        ``expect_threat`` / ``expect_pause``: threats of an offer the side expects if it refuses
+        (:mod:`sim.engine.threats`; ``True`` = the US ones).
+        """
         p = self.p
-        threat_weight = self.threat_executed.astype(np.float64)
-        if expect_threat:
-            threat_weight = np.where(self.threat_executed, 1.0, p["united_states.threat_credibility"])
-        cut = p["sanctions.production_cut"] + p["united_states.sanctions_threat_cut"] * threat_weight
+        _, extra_cut = threats.expected_sanctions(self, expect_threat)
+        cut = p["sanctions.production_cut"] + self.threat_cut_done + extra_cut
         cut = np.clip(cut * (1.0 - relief), 0.0, 0.95)
         # the sourced 2024 output already bears the 2024 cut: scale by (1 - cut) / (1 - cut_2024)
         ru = p["attrition.russia_shells_per_year"] * (1.0 - cut) / (1.0 - p["sanctions.reference_cut_2024"]) \
             / war.WEEKS_PER_YEAR
-        us, eu = self.us_aid, self.eu_aid
-        if expect_pause:
-            lost = us * np.minimum(p["united_states.aid_pause_weeks"] / self.horizon_plan, 1.0)
-            us = us - lost
-            eu = eu + p["europe.replacement_share"] * lost
+        us, eu = threats.expected_pause(self, self.us_aid, self.eu_aid, expect_pause)
         ua = (p["attrition.ukraine_own_shells_per_year"] + (us + eu) * p["attrition.shells_per_aid_bn"]) \
             / war.WEEKS_PER_YEAR
         return ru, ua
 
     def line_of(self, terms: Terms) -> np.ndarray:
-        """Territory held by Russia (%) on the offer's line."""
-        if terms.line == "current":
-            return self.war.territory
-        if terms.line == "four_regions":
-            return self.p["lines.four_regions_pct"]
-        if terms.line == "pre_2022":
-            return self.p["lines.pre_2022_pct"]
-        return np.zeros(self.n)
+        """Territory held by Russia (%) on the offer's line (:func:`sim.engine.lines.line_pct`)."""
+        return lines.line_pct(self, terms)
 
     def strength(self, terms: Terms) -> np.ndarray:
         """Monitoring x guarantees factor (Fortna: stronger agreements last longer)."""
@@ -328,12 +329,17 @@ class CeasefireModel(mesa.Model):
                 if self.margins[index] is None:
                     self.capture_margins(index, offer, live, t)
                 continue
+            first = live & ~self.offer_put[index]      # replications offered it for the first time
             self.offer_put[index] |= live
             self.decision_round += 1       # a new round of decisions: forecasts are recomputed
             decisions, believed = {}, {}
             for key in self.actors:
                 accept, believed[key] = self.on_pair(live, lambda m, key=key: accept_and_expect(m.actors[key], offer, t))
                 decisions[key] = accept
+                self.first_accept[index][key] = np.where(first, accept.astype(np.int8), self.first_accept[index][key])
+                for name, mask in lines.quantity_vetoes(self.actors[key].profile, offer, self).items():
+                    seen = self.quantity_vetoed[index][key]
+                    seen[name] = seen.get(name, np.zeros(self.n, dtype=bool)) | (live & mask)
                 newly = live & accept & ~self.accepted[key]
                 self.accept_week[key] = np.where(newly, t, self.accept_week[key])
                 self.accepted[key] |= live & accept
@@ -346,8 +352,7 @@ class CeasefireModel(mesa.Model):
             for key in BELLIGERENT_KEYS:      # what each side expected of the first deal's durability
                 first = deal & (self.ceasefires == 0) & np.isfinite(believed[key])
                 self.believed_survival_52[key] = np.where(first, believed[key], self.believed_survival_52[key])
-            self.united_states.react_to_refusal(offer, live & ~decisions["russia"],
-                                                live & ~decisions["ukraine"])
+            threats.react(self, offer, live & ~decisions["russia"], live & ~decisions["ukraine"])
             self.start_ceasefire(deal, index, t)
 
     def vetoes(self, key: str, index: int) -> dict[str, np.ndarray]:
@@ -358,7 +363,10 @@ class CeasefireModel(mesa.Model):
         replications the offer was put to when the offer crosses the red line, else none.
         """
         crossed = self.actors[key].vetoes(self.offers[index])
-        return {name: self.offer_put[index] & (name in crossed)
+        measured = self.quantity_vetoed[index][key]      # red lines in quantities: per replication
+        none = np.zeros(self.n, dtype=bool)
+        return {name: (measured.get(name, none) if lines.is_quantity(rl.when)
+                       else self.offer_put[index] & (name in crossed))
                 for name, rl in self.actors[key].profile.red_lines.items() if rl.enabled}
 
     def start_ceasefire(self, mask: np.ndarray, index: int, t: int) -> None:
@@ -370,6 +378,10 @@ class CeasefireModel(mesa.Model):
         weeks = offer.terms.duration_weeks
         self.term_end = np.where(mask, np.inf if weeks is None else t + weeks, self.term_end)
         self.war.territory = np.where(mask, self.line_of(offer.terms), self.war.territory)
+        if offer.terms.army_cap is not None:       # Ukraine demobilizes to the cap
+            self.war.ua_force = np.where(mask, np.minimum(self.war.ua_force, offer.terms.army_cap),
+                                         self.war.ua_force)
+        self.offer_deals[index] += mask
         self.first_start = np.where(mask & (self.first_start < 0), t, self.first_start)
         self.current_start = np.where(mask, t, self.current_start)
         self.gain_week = np.where(mask, NEVER, self.gain_week)
@@ -403,6 +415,7 @@ class CeasefireModel(mesa.Model):
             ru_breaks = deciding & self.russia.breaks_ceasefire(offer, t, self.keep_gain["russia"], deciding)
             ua_breaks = deciding & self.ukraine.breaks_ceasefire(offer, t, self.keep_gain["ukraine"], deciding)
             broken = ru_breaks | ua_breaks
+            threats.react(self, offer, ru_breaks, ua_breaks)      # threats against the side that broke it
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
             self.end_ceasefire(broken, END_BROKEN, t)
 
@@ -433,8 +446,15 @@ class CeasefireModel(mesa.Model):
         fighting = ~self.ended & ~resting
         self.week_relief = self._relief()   # sanctions relief of the deals in force this week
         ru_in, ua_in = self.inflows(relief=self.week_relief)
+        rebuild_ua = self.rebuild_ua
+        if resting.any():                   # conditions and army caps of the deals in force
+            halt_aid, halt_mob, cap = ceasefire_terms.resting_masks(self, resting)
+            ua_in = np.where(halt_aid, ceasefire_terms.own_inflow(self), ua_in)
+            rebuild_ua = np.where(halt_mob, 0.0, rebuild_ua)
         flows = war.step(self.war, self.wp, fighting, resting, ru_in, ua_in,
-                         self.rebuild_ru, self.rebuild_ua)
+                         self.rebuild_ru, rebuild_ua)
+        if resting.any():
+            self.war.ua_force = np.minimum(self.war.ua_force, cap)
         self.flows = flows
         self.flows["resting"] = resting
         self.flows["fighting"] = fighting
@@ -453,7 +473,7 @@ class CeasefireModel(mesa.Model):
             return 0.0
         relief = np.zeros(self.n)
         for index, offer in enumerate(self.offers):
-            r = SANCTIONS_RELIEF[offer.terms.sanctions_relief]
+            r = relief_share(offer.terms.sanctions_relief)
             if r:
                 relief = np.where(self.in_ceasefire & (self.deal == index), r, relief)
         return relief

@@ -19,7 +19,8 @@ from sim.engine.rng import KeyedStreams
 from sim.engine.war import WarParams, WarState
 
 #: Model attributes that change during a run (sliced on every call).
-DYNAMIC = ("us_aid", "eu_aid", "us_pause_until", "threat_executed", "current_start")
+DYNAMIC = ("us_aid", "eu_aid", "us_pause_until", "threat_executed", "current_start",
+           "eu_pause_until", "threat_executed_europe", "threat_cost_done", "threat_cut_done")
 
 
 def _cut(x, idx, n):
@@ -75,7 +76,8 @@ def _static_part(model, idx) -> dict:
         "_weights_cache": {},
         "_view_of": (model, idx),       # static per-replication weights are sliced from the model's
     }
-    for name in ("delta", "horizon_plan", "s0", "s1", "rebuild_ru", "rebuild_ua", "threat_draw"):
+    for name in ("delta", "horizon_plan", "s0", "s1", "rebuild_ru", "rebuild_ua", "threat_draw",
+                 "threat_draw_europe"):
         out[name] = cut(getattr(model, name))
     out["actor_arrays"] = {
         key: {k: (cut(v) if not isinstance(v, dict) else {kk: cut(vv) for kk, vv in v.items()})

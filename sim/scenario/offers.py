@@ -8,8 +8,10 @@ scratch (``preset: custom``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+from sim.scenario.quantities import US_DEFAULT, Conditions, Threat, line_to_yaml
 
 ACTORS = ("russia", "ukraine", "united_states", "europe")
 BELLIGERENTS = ("russia", "ukraine")
@@ -28,7 +30,8 @@ class Terms:
 
     Attributes
     ----------
-    line : territorial line of the ceasefire ('current', 'four_regions', 'pre_2022', 'pre_2014')
+    line : territorial line of the ceasefire: 'current', 'four_regions', 'pre_2022', 'pre_2014',
+        a number (% of Ukraine held by Russia) or a :class:`~sim.scenario.quantities.Withdrawal`
     recognition : status of Russian control behind the line ('none', 'de_facto', 'de_jure')
     duration_days : length of a fixed-term truce in days, or None for indefinite
     extension : a fixed-term truce may be extended by mutual consent
@@ -36,12 +39,13 @@ class Terms:
     monitoring : 'none', 'bilateral' or 'international'
     guarantees : 'none', 'bilateral_agreements' or 'foreign_troops'
     army_cap : cap on Ukraine's army in thousand soldiers, or None
-    sanctions_relief : 'none', 'partial' or 'full'
+    sanctions_relief : 'none', 'partial', 'full' or a share 0..1
     nato_renunciation : Ukraine renounces NATO membership
     prisoner_exchange : all-for-all exchange, return of civilians and children
+    conditions : :class:`~sim.scenario.quantities.Conditions` while the ceasefire lasts
     """
 
-    line: str = "current"
+    line: Any = "current"
     recognition: str = "none"
     duration_days: int | None = None
     extension: bool = False
@@ -49,9 +53,16 @@ class Terms:
     monitoring: str = "none"
     guarantees: str = "none"
     army_cap: float | None = None
-    sanctions_relief: str = "none"
+    sanctions_relief: Any = "none"
     nato_renunciation: bool = False
     prisoner_exchange: bool = False
+    conditions: Conditions = field(default_factory=Conditions)
+
+    def to_yaml(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["line"] = line_to_yaml(self.line)
+        out["conditions"] = self.conditions.to_yaml()
+        return out
 
     @property
     def duration_weeks(self) -> float | None:
@@ -71,6 +82,15 @@ class Offer:
     repeat_every_weeks: int = 0
     preset: str = "custom"
     source: str = ""
+    #: threats attached to the offer; None = the default (a US-brokered offer carries the US threats)
+    threats: tuple[Threat, ...] | None = None
+
+    @property
+    def all_threats(self) -> tuple[Threat, ...]:
+        """The threats in force: as written, or the US ones for a US offer written without."""
+        if self.threats is not None:
+            return self.threats
+        return US_DEFAULT if self.proposer == "united_states" else ()
 
     def due(self, week: int) -> bool:
         """Is the offer on the table in ``week``?"""
@@ -88,8 +108,10 @@ class Offer:
             "week": self.week,
             "repeat_every_weeks": self.repeat_every_weeks,
             "parties": list(self.parties),
-            "terms": asdict(self.terms),
+            "terms": self.terms.to_yaml(),
         }
+        if self.threats is not None:
+            out["threats"] = [t.to_yaml() for t in self.threats]
         if self.source:
             out["source"] = self.source
         return out
@@ -138,7 +160,7 @@ def from_preset(preset: str, **changes: Any) -> Offer:
     ``week``, ``proposer``, ``parties``, ``repeat_every_weeks`` and ``name`` change the offer.
     """
     base = PRESETS[preset]
-    offer_fields = {"name", "proposer", "week", "parties", "repeat_every_weeks", "source"}
+    offer_fields = {"name", "proposer", "week", "parties", "repeat_every_weeks", "source", "threats"}
     term_changes = {k: v for k, v in changes.items() if k not in offer_fields}
     offer_changes = {k: v for k, v in changes.items() if k in offer_fields}
     terms = replace(base["terms"], **term_changes)
@@ -150,6 +172,8 @@ def from_preset(preset: str, **changes: Any) -> Offer:
 
 
 TERM_FIELDS = tuple(Terms.__dataclass_fields__)
+#: Terms with named values (``line`` and ``sanctions_relief`` also take quantities, parsed by
+#: :mod:`sim.scenario.quantities`, as does ``conditions``).
 TERM_CHOICES = {
     "line": LINES,
     "recognition": RECOGNITION,

@@ -23,6 +23,7 @@ import yaml
 from sim.scenario import catalog, distributions
 from sim.scenario.distributions import Param
 from sim.scenario.errors import InputError, Problem
+from sim.scenario import quantities
 from sim.scenario.offers import ACTORS, PRESETS as OFFER_PRESETS, TERM_CHOICES, TERM_FIELDS, Offer, Terms
 from sim.scenario.yamlio import Located, dotted, load, loads
 
@@ -230,6 +231,11 @@ def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+#: Terms that take quantities as well as names: parsed by :mod:`sim.scenario.quantities`.
+QUANTITY_TERMS = {"line": quantities.parse_line, "sanctions_relief": quantities.parse_relief,
+                  "conditions": quantities.parse_conditions}
+
+
 class _Builder:
     """Walks the parsed YAML, collects every problem, and builds the Scenario."""
 
@@ -348,7 +354,8 @@ class _Builder:
             self.problem(("offers",), f"expected a list of offers (each starting with '- preset: ...'), got {type(raw).__name__}")
             return []
         offers = []
-        allowed = ("name", "preset", "proposer", "week", "repeat_every_weeks", "parties", "terms", "source")
+        allowed = ("name", "preset", "proposer", "week", "repeat_every_weeks", "parties", "terms", "source",
+                   "threats")
         for i, item in enumerate(raw):
             path = ("offers", i)
             if not isinstance(item, dict):
@@ -378,8 +385,13 @@ class _Builder:
             terms = self.build_terms(item.get("terms"), path + ("terms",), base["terms"])
             name = self.text(item.get("name"), path + ("name",), preset)
             source = self.text(item.get("source"), path + ("source",), base["source"])
+            threats = None
+            if "threats" in item:
+                threats, err = quantities.parse_threats(item["threats"])
+                if err:
+                    self.problem(path + ("threats",), err)
             offers.append(Offer(name=name, proposer=proposer, week=week, terms=terms, parties=tuple(parties),
-                                repeat_every_weeks=repeat, preset=preset, source=source))
+                                repeat_every_weeks=repeat, preset=preset, source=source, threats=threats))
         return offers
 
     def build_terms(self, raw: Any, path: tuple, base: Terms) -> Terms:
@@ -390,7 +402,13 @@ class _Builder:
             if key not in TERM_FIELDS:
                 continue
             p = path + (key,)
-            if key in TERM_CHOICES:
+            parser = QUANTITY_TERMS.get(key)
+            if parser is not None:      # line, sanctions_relief, conditions (sim.scenario.quantities)
+                value, err = parser(value)
+                if err:
+                    self.problem(p, err + (_suggest(raw[key], TERM_CHOICES.get(key, ())) if isinstance(raw[key], str) else ""))
+                    continue
+            elif key in TERM_CHOICES:
                 if value not in TERM_CHOICES[key]:
                     self.problem(p, f"expected one of {', '.join(TERM_CHOICES[key])}, got {value!r:.60}{_suggest(value, TERM_CHOICES[key])}")
                     continue

@@ -19,17 +19,23 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from sim.engine import durability, forecast, valuation
+from sim.engine import durability, forecast, lines, threats, valuation
 from sim.scenario.offers import Offer
 from sim.scenario.schema import ActorProfile
 
-SANCTIONS_RELIEF = {"none": 0.0, "partial": 0.5, "full": 1.0}
+SANCTIONS_RELIEF = {"none": 0.0, "partial": 0.5, "full": 1.0}   # (a share 0..1 is also a term value)
 
 
 def red_line_hit(when: dict, offer: Offer) -> bool:
-    """Does an offer meet every condition of a red line's ``when``?"""
+    """Does an offer meet every term condition of a red line's ``when``?
+
+    Conditions on quantities (``cedes_unheld``, ``returns_held``: :mod:`sim.engine.lines`)
+    depend on the front in each replication and are not checked here.
+    """
     terms = offer.terms
     for key, wanted in when.items():
+        if key in lines.QUANTITY_KEYS:
+            continue
         if key == "parties_exclude":
             if not any(a not in offer.parties for a in wanted):
                 return False
@@ -42,8 +48,10 @@ def red_line_hit(when: dict, offer: Offer) -> bool:
 
 
 def vetoing_red_lines(profile: ActorProfile, offer: Offer) -> list[str]:
-    """Names of the profile's enabled red lines that ``offer`` crosses (profile order)."""
-    return [name for name, rl in profile.red_lines.items() if rl.enabled and red_line_hit(rl.when, offer)]
+    """Names of the profile's enabled red lines that ``offer`` crosses whatever the state (profile
+    order). Red lines written in quantities veto per replication (:func:`sim.engine.lines.quantity_vetoes`)."""
+    return [name for name, rl in profile.red_lines.items()
+            if rl.enabled and not lines.is_quantity(rl.when) and red_line_hit(rl.when, offer)]
 
 
 def term_matches(key: str, offer: Offer) -> bool:
@@ -120,8 +128,9 @@ class Actor(mesa.Agent):
         """The army this actor feels threatened by (thousand soldiers)."""
         return ru_force
 
-    def econ(self, model, peace: bool, relief=0.0, expect_threat: bool = False):
-        """Economic cost per week (EUR bn); ``relief`` is the sanctions relief of a deal."""
+    def econ(self, model, peace: bool, relief=0.0, expect_threat=()):
+        """Economic cost per week (EUR bn); ``relief`` is the sanctions relief of a deal;
+        ``expect_threat`` the threats of an offer the actor expects if it refuses."""
         raise NotImplementedError
 
     def vetoes(self, offer: Offer) -> list[str]:
@@ -152,12 +161,13 @@ class Actor(mesa.Agent):
         """
         m = self.model
         terms = offer.terms
-        threatened = proposal and offer.proposer == "united_states"
-        expect_threat = threatened and self.key == "russia"
-        ru_in, ua_in = m.inflows(expect_threat=expect_threat, expect_pause=threatened and self.key == "ukraine")
+        # the threats against this actor if it refuses (sim.engine.threats); none on an extension
+        aimed = threats.against(offer.all_threats, self.key) if proposal else ()
+        expect_threat = aimed if self.key == "russia" else ()
+        ru_in, ua_in = m.inflows(expect_threat=expect_threat, expect_pause=aimed if self.key == "ukraine" else ())
         bias = self.current_bias()
         path = durability.cached(
-            m, ("war", durability.belief_group(self), threatened),
+            m, ("war", durability.belief_group(self), aimed or False),
             lambda: forecast.project(m.war, m.wp, m.horizon_plan, 1.0, ru_in, ua_in, m.rebuild_ru,
                                      m.rebuild_ua, bias))
         econ_war = self.econ(m, peace=False, expect_threat=expect_threat)
@@ -177,7 +187,10 @@ class Actor(mesa.Agent):
         if ev.vetoed:
             return np.zeros(self.model.n, dtype=bool), ev
         noise = self.model.weekly_noise(f"decide:{self.key}", week)
-        return ev.margin > self.resolve + noise, ev
+        accept = ev.margin > self.resolve + noise
+        for mask in lines.quantity_vetoes(self.profile, offer, self.model).values():
+            accept = accept & ~mask           # red lines on how much a line cedes (per replication)
+        return accept, ev
 
     def gain_from_resuming(self, terms) -> np.ndarray:
         """G = V_war - V_hold from the current state (the keep-or-break rule, before its cost)."""
@@ -218,7 +231,7 @@ class Patron(Actor):
     def own_casualties(self, c_ru, c_ua):
         return c_ua
 
-    def econ(self, model, peace: bool, relief=0.0, expect_threat: bool = False):
+    def econ(self, model, peace: bool, relief=0.0, expect_threat=()):
         aid = model.aid_of(self.key) / 52.0
         return aid * model.p["attrition.ceasefire_cost_share"] if peace else aid
 

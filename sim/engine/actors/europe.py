@@ -19,8 +19,9 @@ class Europe(Patron):
     key = "europe"
 
     def set_policy(self) -> None:
-        """Aid this week: own level plus a share of the US shortfall."""
+        """Aid this week: own level plus a share of the US shortfall (nothing while a pause lasts)."""
         m = self.model
         p = m.p
         shortfall = np.maximum(p["europe.us_reference_bn_per_year"] - m.us_aid, 0.0)
-        m.eu_aid = p["europe.military_aid_bn_per_year"] + p["europe.replacement_share"] * shortfall
+        aid = p["europe.military_aid_bn_per_year"] + p["europe.replacement_share"] * shortfall
+        m.eu_aid = np.where(m.week < m.eu_pause_until, 0.0, aid)     # a European threat on Kyiv (sim.engine.threats)

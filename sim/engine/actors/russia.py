@@ -27,7 +27,7 @@ class Russia(Belligerent):
     def threat(self, ru_force, ua_force):
         return ua_force
 
-    def econ(self, model, peace, relief=0.0, expect_threat=False):
+    def econ(self, model, peace, relief=0.0, expect_threat=()):
         p = model.p
         war_cost = p["attrition.russia_war_cost_bn_per_year"]
         sanctions = model.sanctions_cost_per_year(expect_threat=expect_threat)

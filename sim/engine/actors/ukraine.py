@@ -25,7 +25,7 @@ class Ukraine(Belligerent):
     def threat(self, ru_force, ua_force):
         return ru_force
 
-    def econ(self, model, peace, relief=0.0, expect_threat=False):
+    def econ(self, model, peace, relief=0.0, expect_threat=()):
         p = model.p
         cost = p["attrition.ukraine_war_cost_bn_per_year"] / 52.0
         return cost * p["attrition.ceasefire_cost_share"] if peace else cost

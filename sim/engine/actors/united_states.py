@@ -24,13 +24,8 @@ class UnitedStates(Patron):
         m.us_aid = np.where(paused, 0.0, m.p["united_states.military_aid_bn_per_year"])
 
     def react_to_refusal(self, offer, russia_refused, ukraine_refused) -> None:
-        """After a refused US-brokered offer: sanctions on Russia, a pause on Kyiv."""
-        m = self.model
-        if offer.proposer != self.key:
-            return
-        p = m.p
-        execute = russia_refused & ~ukraine_refused & (m.threat_draw < p["united_states.threat_credibility"])
-        m.threat_executed = m.threat_executed | execute
-        pause = ukraine_refused & ~russia_refused
-        m.us_pause_until = np.where(pause, m.week + 1 + np.round(p["united_states.aid_pause_weeks"]),
-                                    m.us_pause_until)
+        """After a refused offer: its threats are carried out (:func:`sim.engine.threats.react`;
+        a US-brokered offer written without ``threats`` carries sanctions on Russia and a pause on Kyiv)."""
+        from sim.engine import threats
+
+        threats.react(self.model, offer, russia_refused, ukraine_refused)
