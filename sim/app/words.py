@@ -58,6 +58,14 @@ def describe_condition(key: str, wanted: Any) -> str:
         return f"{who} left out of the talks"
     if key == "army_cap_below":
         return f"a cap on Ukraine's army below {wanted:,} thousand soldiers"
+    if key == "cedes_unheld":
+        above = float((wanted or {}).get("above_pp", 0.0))
+        return ("a line giving Russia land it does not hold" if above == 0
+                else f"a line giving Russia more than {number(above)} points of Ukraine it does not hold")
+    if key == "returns_held":
+        above = float((wanted or {}).get("above_pp", 0.0))
+        return ("a line handing back land Russia holds" if above == 0
+                else f"a line handing back more than {number(above)} points of Ukraine Russia holds")
     values = wanted if isinstance(wanted, (list, tuple)) else [wanted]
     return " or ".join(_term(key, v) for v in values)
 

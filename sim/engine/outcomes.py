@@ -63,6 +63,18 @@ def veto_columns(model: CeasefireModel) -> dict[str, np.ndarray]:
     return cols
 
 
+def offer_columns(model: CeasefireModel) -> dict[str, np.ndarray]:
+    """Per offer ``i``: ``offer_<i>_first_accept_<actor>`` (1 accepted, 0 refused, -1 never put:
+    the actor's decision the first time the offer was put to the replication) and
+    ``offer_<i>_agreed`` (how many ceasefires offer i started in the replication)."""
+    cols: dict[str, np.ndarray] = {}
+    for i in range(len(model.offers)):
+        for a in ACTORS:
+            cols[f"offer_{i}_first_accept_{a}"] = model.first_accept[i][a].copy()
+        cols[f"offer_{i}_agreed"] = model.offer_deals[i].copy()
+    return cols
+
+
 def margin_records(model: CeasefireModel) -> list[dict]:
     """Per offer, ``{actor: {part: array}}`` of :func:`sim.engine.decomposition.decision_parts`
     at the offer's first due week (NaN where it was not put then; ``{}`` if never put)."""
@@ -119,6 +131,7 @@ class Outcomes:
             cols[f"accepted_{a}"] = model.accepted[a].copy()
             cols[f"accept_week_{a}"] = model.accept_week[a].copy()
         cols.update(veto_columns(model))
+        cols.update(offer_columns(model))
         for a in ACTORS:
             cols[f"utility_{a}"] = model.utility[a].copy()
         for a, believed in model.believed_survival_52.items():

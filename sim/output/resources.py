@@ -86,8 +86,9 @@ FIXED_COLUMNS = 16 + 5 * len(ACTORS) + 2
 
 
 def is_summary_column(name: str) -> bool:
-    """Is ``name`` read by the summary? (:data:`SUMMARY_COLUMNS` or a per-offer veto column)"""
-    return name in SUMMARY_COLUMNS or name.startswith(("offered_offer_", "vetoed_by_"))
+    """Is ``name`` read by the summary? (:data:`SUMMARY_COLUMNS`, a per-offer veto column or a
+    per-offer decision column ``offer_<i>_...``)"""
+    return name in SUMMARY_COLUMNS or name.startswith(("offered_offer_", "vetoed_by_", "offer_"))
 
 _UNITS = {"": 1, "b": 1, "k": 2**10, "kb": 2**10, "kib": 2**10, "m": 2**20, "mb": 2**20, "mib": 2**20,
           "g": 2**30, "gb": 2**30, "gib": 2**30, "t": 2**40, "tb": 2**40, "tib": 2**40}
@@ -130,9 +131,10 @@ def human(n: float) -> str:
 
 
 def per_offer_columns(scenario) -> int:
-    """Columns a scenario with several offers adds: ``offered_offer_<i>``, ``vetoed_by_<a>_offer_<i>``."""
+    """Columns per offer: ``offer_<i>_first_accept_<a>`` and ``offer_<i>_agreed`` (every offer), and with
+    several offers ``offered_offer_<i>``, ``vetoed_by_<a>_offer_<i>``."""
     k = len(scenario.offers)
-    return k * (1 + len(ACTORS)) if k > 1 else 0
+    return k * (1 + len(ACTORS)) + (k * (1 + len(ACTORS)) if k > 1 else 0)
 
 
 def margin_cells(scenario) -> int:

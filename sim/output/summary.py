@@ -169,6 +169,31 @@ def margins(out: Outcomes) -> list[dict[str, Any]]:
     return rows
 
 
+def offers(out: Outcomes) -> list[dict[str, Any]]:
+    """One entry per offer: each actor's probability of accepting the first time the offer is
+    put (Wilson interval; over the replications it was put to), and the ceasefires it started
+    (``agreements``) with their share of all agreements of the run (``agreement_share``)."""
+    c = out.columns
+    counts, i = [], 0
+    while f"offer_{i}_agreed" in c:
+        counts.append(int(np.sum(c[f"offer_{i}_agreed"])))
+        i += 1
+    total = sum(counts)
+    rows = []
+    for i, agreements in enumerate(counts):
+        first, interval, put = {}, {}, 0
+        for a in ACTORS:
+            col = c[f"offer_{i}_first_accept_{a}"]
+            k = int(np.count_nonzero(col >= 0))
+            put = max(put, k)
+            p, lo, hi = wilson(int(np.count_nonzero(col == 1)), k)
+            first[a], interval[a] = (_r(p), [_r(lo), _r(hi)]) if k else (None, None)
+        rows.append({"offer": i, "put_replications": put, "first_accept_probability": first,
+                     "first_accept_intervals_95": interval, "agreements": agreements,
+                     "agreement_share": _r(agreements / total) if total else None})
+    return rows
+
+
 def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
     """The summary of a run (what ``summary.json`` holds)."""
     c = out.columns
@@ -215,6 +240,7 @@ def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
         **({"vetoes_by_offer": by_offer} if (by_offer := vetoes_by_offer(out)) else {}),
         "decisions": decisions(out),
         "margins": margins(out),
+        "offers": offers(out),
         "ceasefire_duration": duration,
         "territory_end_pct": _quantiles(c["territory_end_pct"]),
         "territory_change_pp": _quantiles(c["territory_change_pp"]),

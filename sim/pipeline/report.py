@@ -31,6 +31,7 @@ from sim import __version__
 from sim.scenario import catalog
 from sim.figures import run as plots
 from sim.engine.actors.base import red_line_hit
+from sim.engine.lines import is_quantity
 from sim.analysis.compare import (Row, comparison_table, fmt_interval, fmt_value, parameter_diff, table_header, unique_labels)
 from sim.scenario.offers import ACTORS, Offer
 from sim.engine.outcomes import Outcomes
@@ -282,8 +283,11 @@ def red_lines_section(runs: list[ReportRun], labels: list[str], summaries: list[
                 if rl is None or not rl.enabled:
                     cells += '<td class="off">off</td>'
                     continue
-                hit = [o.preset or o.name for o in r.scenario.offers if red_line_hit(rl.when, o)]
                 share = sm["vetoes"][a].get(name)
+                if is_quantity(rl.when):       # vetoes per replication (how much a line cedes)
+                    hit = [o.preset or o.name for o in r.scenario.offers if red_line_hit(rl.when, o)] if share else []
+                else:
+                    hit = [o.preset or o.name for o in r.scenario.offers if red_line_hit(rl.when, o)]
                 crossed = "" if share is None else f" in {100 * share:.1f}% of the replications it was put to"
                 cells += (f'<td class="veto">vetoes {e(", ".join(hit))}{e(crossed)}</td>' if hit
                           else '<td class="on">on, not crossed</td>')
