@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from sim.engine.actors.base import red_line_hit, term_matches
+from sim.engine.lines import quantity_vetoes
 from sim.engine.model import CeasefireModel
 from sim.scenario.offers import from_preset
 from sim.scenario.schema import from_data
@@ -38,6 +39,9 @@ def _decide(actor, line_name, terms, lever, enabled):
     s = from_data(data)
     m = CeasefireModel(s)
     accept, ev = m.actors[actor].decide(s.offers[0], 0)
+    # red lines written in quantities (sim.engine.lines) veto per replication: here in all of them
+    quantity = [n for n, mask in quantity_vetoes(m.actors[actor].profile, s.offers[0], m).items() if mask.all()]
+    ev.vetoed = list(ev.vetoed) + quantity
     return accept, ev
 
 

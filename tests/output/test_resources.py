@@ -55,7 +55,7 @@ def test_estimate_grows_with_replications_horizon_and_trajectories(freeze):
     assert e(freeze, 10_000, trajectories=False).total < e(freeze, 10_000).total
     assert e(freeze, 10_000, trajectories=False).trajectory_bytes == 0
     big = e(freeze, 1_000_000, 156, trajectories=False)
-    assert not big.keep_all_columns and big.columns == len(resources.SUMMARY_COLUMNS)
+    assert not big.keep_all_columns and big.columns == len(resources.SUMMARY_COLUMNS) + resources.per_offer_columns(freeze)
     assert big.trajectory_bytes == 0
     assert e(freeze, 1_000_000, 156).trajectory_bytes == 1_000_000 * 157 * 8
 

@@ -82,3 +82,14 @@ def test_regions_table_is_sourced_and_matches_the_held_share_parameters():
     # the four oblasts are ~18% of Ukraine (REFERENCES.md)
     assert 17.9 < sum(quantities.area_pct(k) for k in data["regions"]) < 18.1
     assert abs(quantities.area_pct("donetsk") - 4.39) < 0.01
+
+
+def test_every_example_scenario_validates_and_is_commented(root):
+    from sim.scenario.schema import load_scenario
+
+    files = sorted((root / "scenarios" / "examples").glob("*.yaml"))
+    assert len(files) >= 6
+    for f in files:
+        s = load_scenario(f)
+        assert s.name == "example_" + f.stem
+        assert f.read_text(encoding="utf-8").startswith("# ----"), f.name     # a commented header
