@@ -459,7 +459,9 @@ class CeasefireModel(mesa.Model):
         self.flows["resting"] = resting
         self.flows["fighting"] = fighting
         ru_down, ua_down = war.collapsed(self.war, self.wp)
-        newly = ~self.ended & (ru_down | ua_down)
+        # only a fighting army collapses (as in the forecasts): one demobilized to an agreed army
+        # cap while the ceasefire holds is judged when the war resumes
+        newly = ~self.ended & (ru_down | ua_down) & fighting
         self.collapse = np.where(newly, np.where(ua_down, 1, 2), self.collapse)
         # the winner takes the line of forecast.TERMINAL_LINE: the collapsing side's worst outcome
         self.war.territory = np.where(newly, np.where(ua_down, TERMINAL_LINE["ukraine"], TERMINAL_LINE["russia"]),

@@ -132,6 +132,8 @@ def test_an_army_cap_binds_while_the_ceasefire_holds():
     assert np.all(m.war.ua_force <= 300.0 + 1e-9)
     free = _rest(FREEZE)
     assert np.all(free.war.ua_force > 300.0)
+    tiny = _rest("  - preset: freeze\n    terms: {monitoring: bilateral, army_cap: 50}")
+    assert not tiny.ended.any() and np.all(tiny.war.ua_force <= 50.0)   # no collapse while it holds
 
 
 def test_russia_values_a_smaller_cap_more_and_the_caps_differ():
