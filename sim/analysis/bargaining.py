@@ -106,7 +106,7 @@ def analyze_scenario(scenario: Scenario, *, offer_index: int = 0, violate_after:
         "scenario": scenario.name, "title": scenario.title, "replications": scenario.replications,
         "seed": scenario.seed, "horizon_weeks": scenario.horizon_weeks,
         "offer": {"index": offer_index, "name": offer.name, "proposer": offer.proposer, "week": offer.week,
-                  "terms": {k: v for k, v in vars(offer.terms).items()}},
+                  "terms": offer.terms.to_yaml()},
         "start": {"russia_reservation": _quantiles(bp.russia[0]), "ukraine_reservation": _quantiles(bp.ukraine[0]),
                   "range_share": float(np.mean(exists0)), "width": _quantiles(width0),
                   "current_line": _quantiles(bp.territory[0])},

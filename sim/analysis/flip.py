@@ -63,7 +63,10 @@ def accept_share(scenario: Scenario, actor: str, index: int) -> float | None:
         return None
     if m.actors[actor].vetoes(offer):
         return 0.0
-    return float(np.mean(total[put] > 0))
+    vetoed = np.zeros(m.n, dtype=bool)          # red lines in quantities veto per replication
+    for mask in m.quantity_vetoed[index][actor].values():
+        vetoed |= mask
+    return float(np.mean((total > 0)[put] & ~vetoed[put]))
 
 
 def scaled(param: Param, factor: float) -> Param:

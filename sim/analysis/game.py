@@ -276,9 +276,18 @@ def game_payoffs(scenario: Scenario, offer_index: int = 0, *, violate_after: int
                 violate = {"russia": week_v if a_ru == "V" else None, "ukraine": week_v if a_ua == "V" else None}
                 nodes[f"{m.name}|{a_ru}{a_ua}"] = play(scenario, m, {"russia": True, "ukraine": True}, violate)
     probe = CeasefireModel(replace(scenario, replications=1), record_trajectories=False)
-    vetoes = {m.name: {k: probe.actors[k].vetoes(m) for k in BELLIGERENTS} for m in items}
+    vetoes = {m.name: {k: _vetoes(probe, k, m) for k in BELLIGERENTS} for m in items}
     return {"proposer": proposer, "responder": responder, "menu": items, "nodes": nodes,
             "vetoes": vetoes, "violate_week": week_v, "replications": scenario.replications}
+
+
+def _vetoes(probe, key: str, offer) -> list[str]:
+    """The red lines of ``key`` that veto ``offer`` on the probe's first replication: on the
+    terms, and in quantities (how much the line cedes from the front at the start)."""
+    from sim.engine.lines import quantity_vetoes
+
+    crossed = list(probe.actors[key].vetoes(offer))
+    return crossed + [n for n, mask in quantity_vetoes(probe.actors[key].profile, offer, probe).items() if mask.all()]
 
 
 def _est(x: np.ndarray) -> list[float]:

@@ -91,6 +91,18 @@ def format_flip(actor: str, found: dict) -> str:
     return "\n".join(lines)
 
 
+def quantity_vetoes_everywhere(out, scenario, actor: str, index: int) -> list[str]:
+    """Red lines written in quantities (sim.engine.lines) that vetoed the offer in every
+    replication it was put to (they veto per replication, by how much a line cedes)."""
+    from sim.engine.lines import is_quantity
+    from sim.output.summary import vetoes, vetoes_by_offer
+
+    by_offer = vetoes_by_offer(out)
+    shares = by_offer[index]["vetoes"][actor] if by_offer else vetoes(out)[actor]
+    return [name for name, rl in scenario.actors[actor].red_lines.items()
+            if rl.enabled and is_quantity(rl.when) and shares.get(name) == 1.0]
+
+
 def main(args) -> int:
     from sim.analysis.flip import find_flips              # the model and figures: imported on use
     from sim.engine.actors.base import vetoing_red_lines
@@ -119,6 +131,7 @@ def main(args) -> int:
         if not part:
             continue
         crossed = vetoing_red_lines(scenario.actors[a], offer)
+        crossed += quantity_vetoes_everywhere(out, scenario, a, index)
         report["margins"][a], report["vetoed_by"][a] = part, crossed
         text = format_table(part, a)
         if crossed:
