@@ -51,13 +51,15 @@ def _files(folder):
 
 
 def test_sweep_analyze_discover_on_a_sweep(sweep_folder, cli):
-    code, out, err = cli("sweep-analyze", sweep_folder, "--discover", "p_ceasefire_holds > 0.5", "--trees", "50")
+    # 0.3: since issue 13 international monitoring has no lump sum for Ukraine, and in this small
+    # sweep (52 weeks) the ceasefire holds in ~25-40% of the replications; the threshold splits the points
+    code, out, err = cli("sweep-analyze", sweep_folder, "--discover", "p_ceasefire_holds > 0.3", "--trees", "50")
     assert code == 0, err
-    target = sweep_folder / "discovery" / "p_ceasefire_holds-gt-0.5"
+    target = sweep_folder / "discovery" / "p_ceasefire_holds-gt-0.3"
     assert _files(target) == FILES
     points = pd.read_parquet(sweep_folder / "points.parquet")
-    meets = int((points["p_ceasefire_holds"] > 0.5).sum())
-    assert f"'p_ceasefire_holds > 0.5' holds in {meets} of 60 points" in out
+    meets = int((points["p_ceasefire_holds"] > 0.3).sum())
+    assert f"'p_ceasefire_holds > 0.3' holds in {meets} of 60 points" in out
     box = json.loads((target / "box.json").read_text())
     assert box["rows"] == 60 and box["rows_meeting"] == meets
     rows = pd.read_csv(target / "box.csv")
@@ -72,21 +74,21 @@ def test_sweep_analyze_discover_on_a_sweep(sweep_folder, cli):
             inside &= col.astype(str).isin(r["box_levels"].split("|"))
         else:
             inside &= (col >= r["box_low"]) & (col <= r["box_high"])
-    y = points["p_ceasefire_holds"] > 0.5
+    y = points["p_ceasefire_holds"] > 0.3
     assert box["density"] == pytest.approx(y[inside].mean())
     assert box["coverage"] == pytest.approx(y[inside].sum() / y.sum())
     traj = pd.read_csv(target / "trajectory.csv")
     assert traj.loc[box["step"], "density"] == pytest.approx(box["density"])
     manifest = json.loads((target / "manifest.json").read_text())
-    assert manifest["kind"] == "discovery" and manifest["condition"] == "p_ceasefire_holds > 0.5"
+    assert manifest["kind"] == "discovery" and manifest["condition"] == "p_ceasefire_holds > 0.3"
     assert manifest["source_sha256"] == sha256_file(sweep_folder / "points.parquet")
     assert all(manifest["sha256"][f] == sha256_file(target / f) for f in FILES if f != "manifest.json")
 
     # never overwritten without --force; with --force, the same bytes again
-    code, _, err = cli("discover", sweep_folder, "p_ceasefire_holds > 0.5", "--trees", "50")
+    code, _, err = cli("discover", sweep_folder, "p_ceasefire_holds > 0.3", "--trees", "50")
     assert code == 2 and "already exists; pass --force" in err
     before = {f: sha256_file(target / f) for f in FILES if f != "manifest.json"}
-    assert cli("discover", sweep_folder, "p_ceasefire_holds > 0.5", "--trees", "50", "--force")[0] == 0
+    assert cli("discover", sweep_folder, "p_ceasefire_holds > 0.3", "--trees", "50", "--force")[0] == 0
     assert {f: sha256_file(target / f) for f in before} == before
 
 
