@@ -23,4 +23,4 @@ class Europe(Patron):
         m = self.model
         p = m.p
         shortfall = np.maximum(p["europe.us_reference_bn_per_year"] - m.us_aid, 0.0)
-        m.eu_aid = p["europe.military_aid_bn_per_year"] + p["europe.replacement_share"] * shortfall
+        m.eu_aid = m.choose("aid", self.key, p["europe.military_aid_bn_per_year"] + p["europe.replacement_share"] * shortfall)

@@ -21,7 +21,8 @@ class UnitedStates(Patron):
         """Aid this week: the policy level, or nothing while a pause on Kyiv lasts."""
         m = self.model
         paused = m.week < m.us_pause_until
-        m.us_aid = np.where(paused, 0.0, m.p["united_states.military_aid_bn_per_year"])
+        level = m.choose("aid", self.key, m.p["united_states.military_aid_bn_per_year"])
+        m.us_aid = np.where(paused, 0.0, level)
 
     def react_to_refusal(self, offer, russia_refused, ukraine_refused) -> None:
         """After a refused US-brokered offer: sanctions on Russia, a pause on Kyiv."""
@@ -29,8 +30,10 @@ class UnitedStates(Patron):
         if offer.proposer != self.key:
             return
         p = m.p
-        execute = russia_refused & ~ukraine_refused & (m.threat_draw < p["united_states.threat_credibility"])
+        only_russia, only_ukraine = russia_refused & ~ukraine_refused, ukraine_refused & ~russia_refused
+        execute = m.choose("sanctions_threat", self.key, only_russia & (m.threat_draw < p["united_states.threat_credibility"]),
+                           only_russia) & only_russia
         m.threat_executed = m.threat_executed | execute
-        pause = ukraine_refused & ~russia_refused
+        pause = m.choose("aid_pause", self.key, only_ukraine, only_ukraine) & only_ukraine
         m.us_pause_until = np.where(pause, m.week + 1 + np.round(p["united_states.aid_pause_weeks"]),
                                     m.us_pause_until)
