@@ -53,9 +53,9 @@ def margin_text(d: Decision) -> str:
     if d.kind == "aid_pause":
         return "the model's United States pauses aid whenever Ukraine alone refuses its offer (the 2025 policy)"
     if not d.margin:
-        return ""
-    if "red_line_veto" in d.margin:
-        return "a red line vetoes the offer: the model's actor refuses whatever the margin"
+        return d.note
+    if d.note.startswith("vetoed"):
+        return f"{d.note}: the model's actor refuses whatever the margin"
     if d.kind == "sanctions_threat":
         return (f"executes iff its credibility draw is below the threat's credibility "
                 f"({-d.margin['draw']:.3f} vs {d.margin['credibility']:.3f})")

@@ -14,7 +14,14 @@ from typing import Any
 from sim.play.game import ALLOWED, MAX_AID_BN, MAX_MOVES, Game, Move, parse_terms
 from sim.play.world import Played, offer_json, play, situation
 from sim.scenario.errors import InputError
-from sim.scenario.offers import ACTORS, BELLIGERENTS
+from sim.scenario.offers import (ACTORS, BELLIGERENTS, GUARANTEES, LINES, MONITORING, RECOGNITION, SANCTIONS_RELIEF,
+                                 SCOPES, Terms)
+
+#: The terms a proposal form offers (choices from :mod:`sim.scenario.offers`; numbers may be blank).
+TERM_CHOICES = {"line": LINES, "recognition": RECOGNITION, "scope": SCOPES, "monitoring": MONITORING,
+                "guarantees": GUARANTEES, "sanctions_relief": SANCTIONS_RELIEF,
+                "duration_days": "days or blank (indefinite)", "army_cap": "thousand soldiers or blank (none)",
+                "extension": "bool", "nato_renunciation": "bool", "prisoner_exchange": "bool"}
 
 MOVE = "<move>"
 
@@ -49,9 +56,11 @@ class Session:
                 "pending": None if self.pending is None else {k: v for k, v in self.pending.items() if k != "situation"},
                 "situations": views, "moves": len(g.moves), "notes": list(self.notes),
                 "offers": [offer_json(m, i) for i in range(len(m.offers))],
-                "decisions": [d.to_json() | {"model": None, "margin": None} if not self.finished else d.to_json()
+                "decisions": [d.to_json() | {"model": None, "margin": None, "differs": None} if not self.finished else d.to_json()
                               for d in self.played.decisions],
-                "outcome": self.played.outcome() if self.finished else None}
+                "outcome": self.played.outcome() if self.finished else None,
+                "term_choices": {k: list(v) if isinstance(v, tuple) else v for k, v in TERM_CHOICES.items()},
+                "term_defaults": dict(Terms().__dict__)}
 
     # -- moves ------------------------------------------------------------------------------------
     def _seat(self, actor: str) -> str:

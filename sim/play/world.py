@@ -56,7 +56,7 @@ class Decision:
     offer: int | None
     player: Any
     model: Any
-    margin: dict[str, float] | None = None   # the parts of the model actor's rule (> 0: yes)
+    margin: dict[str, float] | None = None   # the parts of the model actor's rule (sum > 0: yes)
     note: str = ""
 
     @property
@@ -132,7 +132,10 @@ class Decider:
         else:
             raise Pending(self.point(kind, actor, offer))
         margin = self.margin(kind, actor, offer) if self.explain else None
-        self.decisions.append(Decision(t, actor, kind, offer, value, model_choice, margin))
+        note = ""
+        if margin and "vetoed" in margin:     # a red line: the model's actor refuses whatever the margin
+            note = "vetoed by red line " + ", ".join(margin.pop("vetoed"))
+        self.decisions.append(Decision(t, actor, kind, offer, value, model_choice, margin, note))
         return np.full(np.shape(choice), value, dtype=bool)
 
     def _aid(self, actor, choice, key, t):
@@ -161,9 +164,8 @@ class Decider:
             a = v.actors[actor]
             o = m.offers[offer]
             parts = {k: round(_f(x), 6) for k, x in decision_parts(a, o, t).items() if k != BREAKDOWN}
-            vetoed = a.vetoes(o)
-            if vetoed:
-                parts["red_line_veto"] = float("-inf")
+            if a.vetoes(o):
+                parts["vetoed"] = a.vetoes(o)
             return parts
         if kind == "extend":
             v = view(m, np.arange(m.n), ViewCache())
@@ -172,7 +174,7 @@ class Decider:
             parts = {"margin": round(_f(ev.margin), 6), "resolve": round(-_f(a.resolve), 6),
                      "noise": round(-_f(m.weekly_noise(f"decide:{actor}", t)), 6)}
             if ev.vetoed:
-                parts["red_line_veto"] = float("-inf")
+                parts["vetoed"] = list(ev.vetoed)
             return parts
         if kind == "break":
             a = m.actors[actor]
