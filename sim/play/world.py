@@ -344,8 +344,8 @@ def situation(model: CeasefireModel, actor: str, offer: int | None = None) -> di
     own, enemy = ("ru", "ua") if actor == "russia" else ("ua", "ru")
     in_cf = bool(m.in_ceasefire[0])
     deal = int(m.deal[0])
-    table = [i for i, o in enumerate(m.offers) if o.due(t)]
-    upcoming = [i for i, o in enumerate(m.offers) if o.week > t or (o.repeat_every_weeks and o.week <= t)]
+    table = [i for i, o in enumerate(m.offers) if o.due(t)] if t < m.horizon else []
+    upcoming = [i for i, o in enumerate(m.offers) if t < m.horizon and (o.week > t or o.repeat_every_weeks)]
     p = m.p
     pressure = {
         "us_aid_bn_per_year": round(_f(m.us_aid), 3),

@@ -95,7 +95,9 @@ function situationCard(s) {
     el("dt", {}, "Casualties"), el("dd", {}, `yours ${fo.own_casualties_k.toFixed(1)}k, the other side's ${fo.enemy_casualties_k.toFixed(1)}k`),
     el("dt", {}, "Aid and sanctions"), el("dd", {}, `US EUR ${p.us_aid_bn_per_year.toFixed(1)}bn/yr${p.us_aid_paused_until_week ? ` (paused until week ${p.us_aid_paused_until_week})` : ""}, Europe EUR ${p.europe_aid_bn_per_year.toFixed(1)}bn/yr; sanctions cut Russian shells by ${(100 * p.sanctions_production_cut).toFixed(0)}%${p.us_sanctions_threat_executed ? "; new US sanctions in force" : ""}`),
     el("dt", {}, "Ceasefire"), el("dd", { "data-field": "ceasefire" }, c.holding ? `holding since week ${c.since_week}${c.ends_week !== null ? `, ends week ${c.ends_week}` : " (indefinite)"}` : (s.ended ? "the war has ended" : "none")),
-    el("dt", {}, "Patron's pressure"), el("dd", {}, `US threat credibility ${(100 * p.us_threat_credibility).toFixed(0)}%; a Ukrainian refusal of a US offer pauses US aid ~${p.aid_pause_weeks.toFixed(0)} weeks`),
+    el("dt", {}, "Patron's pressure"), el("dd", {}, (p.us_threat_credibility > 0 || p.aid_pause_weeks > 0)
+      ? `if Russia alone refuses a US offer: new sanctions (credibility ${(100 * p.us_threat_credibility).toFixed(0)}%); if Ukraine alone refuses: US aid pauses ~${p.aid_pause_weeks.toFixed(0)} weeks`
+      : "the United States makes no threats in this scenario"),
   );
   const offers = el("ul", {}, (s.offer ? [s.offer] : s.offers_on_table).map((o) => el("li", { class: "on-table" }, "On the table: ", offerLine(o))),
                     s.scheduled_offers.slice(0, 3).map((o) => el("li", {}, `Scheduled (week ${o.week}${o.repeat_every_weeks ? `, every ${o.repeat_every_weeks}` : ""}): `, offerLine(o))));
