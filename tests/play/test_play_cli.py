@@ -63,6 +63,12 @@ def test_replay_refuses_an_edited_outcome_and_bad_files(cli, tmp_path):
     short.write_text(yaml.safe_dump(data, sort_keys=False))
     code, _, err = cli("replay", short)
     assert code == 2 and "no move answers week 0: ukraine accept offer 0" in err
+    data["moves"] = yaml.safe_load(game.read_text())["moves"] + [
+        {"week": 2, "actor": "ukraine", "kind": "extend", "offer": 0, "value": True}]   # no truce ends in week 2
+    stray = tmp_path / "stray.yaml"
+    stray.write_text(yaml.safe_dump(data, sort_keys=False))
+    code, _, err = cli("replay", stray)
+    assert code == 2 and "no extend decision of ukraine in week 2 on offer 0" in err
     data["moves"] = [{"week": 5, "actor": "ukraine", "kind": "accept", "offer": 0, "value": True}] + \
         yaml.safe_load(game.read_text())["moves"]
     unordered = tmp_path / "unordered.yaml"
