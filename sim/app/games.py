@@ -122,13 +122,15 @@ class Games:
                 session.propose(body.get("actor"), body.get("terms"), body.get("parties") or ["russia", "ukraine"])
             elif action == "aid":
                 session.set_aid(body.get("actor"), body.get("value"))
+            elif action == "sanctions":
+                session.set_sanctions(body.get("actor"), body.get("value"))
             elif action == "break":
                 session.break_ceasefire(body.get("actor"))
             elif action == "autopilot":
                 session.autopilot_rest()
             else:
                 raise InputError.single(REQUEST, None, "action", "expected one of advance, answer, propose, aid, "
-                                                                 "break, autopilot")
+                                                                 "sanctions, break, autopilot")
             return session.state()
 
     def state(self, game_id: str) -> dict | None:

@@ -38,7 +38,7 @@ GET  /api/jobs/<id>/runs/<i>/summary.json    the summary the page shows
 GET  /api/jobs/<id>/runs/<i>/report.html     HTML report of one scenario (sim.pipeline.report)
 GET  /api/jobs/<id>/report.html              HTML report comparing all scenarios of the run
 POST /api/play     {"scenario": key, "seats": [...], "seed": s, "replication": i}  -> 201 {"game": id, "state"}
-POST /api/play/<id> {"action": "advance"|"answer"|"propose"|"aid"|"break"|"autopilot", ...}  -> the new state
+POST /api/play/<id> {"action": "advance"|"answer"|"propose"|"aid"|"sanctions"|"break"|"autopilot", ...}  -> the new state
 GET  /api/play/<id>                      the game's state (each seat's situation, the question waiting)
 GET  /api/play/<id>/game.yaml|game.json  the game file (`ceasefire-sim replay` it)
 GET  /api/play/<id>/debrief              a finished game against the model alone (sim.play.debrief)

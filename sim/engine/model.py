@@ -181,8 +181,9 @@ class CeasefireModel(mesa.Model):
         """The decision point ``kind`` of ``actor``: the model's ``choice``, or the decider's.
 
         ``kind`` is one of ``accept`` (``offer``: its index), ``extend`` (``offer``), ``break``
-        (``offer``), ``aid`` (the annual aid level), ``sanctions_threat`` and ``aid_pause``
-        (the US reaction to a refused US-brokered offer); ``where`` the replications deciding.
+        (``offer``), ``aid`` (the annual aid level), ``sanctions`` (the US sanctions of its threat
+        in force), ``sanctions_threat`` and ``aid_pause`` (the US reaction to a refused
+        US-brokered offer); ``where`` the replications deciding.
         Without a decider (every ``run``) it returns ``choice`` itself.
         """
         if self.decider is None:

@@ -42,6 +42,8 @@ VERBS = {
 def choice_text(kind: str, value, offer) -> str:
     if kind == "aid":
         return f"set aid to EUR {value:g}bn/yr"
+    if kind == "sanctions":
+        return "imposed the threatened sanctions" if value else "lifted the threatened sanctions"
     yes, no = VERBS[kind]
     return (yes if value else no).format(o=offer)
 
@@ -50,6 +52,9 @@ def margin_text(d: Decision) -> str:
     """The model actor's rule at this decision, as a sum (its sign is the model's choice)."""
     if d.kind == "aid":
         return f"the model's policy level was EUR {d.model:g}bn/yr"
+    if d.kind == "sanctions":
+        return ("the model's United States imposes them only after Russia alone refuses its offer, with the "
+                "threat's credibility")
     if d.kind == "aid_pause":
         return "the model's United States pauses aid whenever Ukraine alone refuses its offer (the 2025 policy)"
     if not d.margin:

@@ -22,7 +22,8 @@ Move kinds (:data:`KINDS`): ``accept`` / ``extend`` (``value`` true or false, ``
 index into the game's offers: the scenario's, then the players' proposals in move order),
 ``break`` (``value: true`` breaks the ceasefire of ``offer`` that week; keeping is the
 default), ``propose`` (``terms`` and ``parties``: an offer put that week), ``aid`` (a patron's
-annual aid level in EUR bn from that week on), ``sanctions_threat`` (the United States
+annual aid level in EUR bn from that week on), ``sanctions`` (``value`` true: the United States
+imposes the sanctions of its threat from that week on; false lifts them), ``sanctions_threat`` (the United States
 executes its threatened sanctions after Russia alone refused its offer) and ``aid_pause``
 (it pauses aid to Kyiv after Ukraine alone refused).
 """
@@ -43,14 +44,14 @@ from sim.scenario.offers import ACTORS, BELLIGERENTS, Offer, Terms
 from sim.scenario.schema import Scenario, from_data
 
 FORMAT = 1
-KINDS = ("accept", "extend", "break", "propose", "aid", "sanctions_threat", "aid_pause")
+KINDS = ("accept", "extend", "break", "propose", "aid", "sanctions", "sanctions_threat", "aid_pause")
 #: Decisions the game stops for when a seat has no move: the seat must answer.
 BLOCKING = ("accept", "extend", "sanctions_threat", "aid_pause")
 #: Kinds that name an offer (its index among the game's offers).
 WITH_OFFER = ("accept", "extend", "break")
-PATRON_KINDS = ("aid", "sanctions_threat", "aid_pause")
+PATRON_KINDS = ("aid", "sanctions", "sanctions_threat", "aid_pause")
 #: Who may make which move: the belligerents break ceasefires, the patrons set aid, the US threatens.
-ALLOWED = {"aid": ("united_states", "europe"), "sanctions_threat": ("united_states",),
+ALLOWED = {"aid": ("united_states", "europe"), "sanctions": ("united_states",), "sanctions_threat": ("united_states",),
            "aid_pause": ("united_states",), "break": BELLIGERENTS}
 MAX_AID_BN = 1000.0
 MAX_SEATS = 2

@@ -100,6 +100,16 @@ class Session:
             raise InputError.single(MOVE, None, "value", f"expected an aid level from 0 to {MAX_AID_BN:g} EUR bn per year")
         self._replace(Move(self.turn, actor, "aid", None, float(level)))
 
+    def set_sanctions(self, actor: str, value: bool) -> None:
+        """The United States imposes (True) or lifts (False) the sanctions of its threat from this week on."""
+        self._standing()
+        self._seat(actor)
+        if actor not in ALLOWED["sanctions"]:
+            raise InputError.single(MOVE, None, "kind", f"only {', '.join(ALLOWED['sanctions'])} imposes these sanctions")
+        if not isinstance(value, bool):
+            raise InputError.single(MOVE, None, "value", "expected true or false")
+        self._replace(Move(self.turn, actor, "sanctions", None, value))
+
     def break_ceasefire(self, actor: str) -> None:
         """Break the ceasefire in force this week."""
         self._standing()

@@ -8,6 +8,7 @@ writes to ``out``. At a question, answer ``y`` or ``n``. At a turn::
                       (any term of the scenario schema; ``parties=russia,ukraine``; ``by=<seat>``)
     break             break the ceasefire in force
     aid X             (a patron) set the annual aid level to X EUR bn from this week
+    sanctions on|off  (the United States) impose or lift the sanctions of its threat
     auto              let the model's actor play the seat to the end
     show              the situation again;  help;  quit (the game so far is kept)
 
@@ -145,6 +146,10 @@ def run_terminal(session: Session, inp: IO[str], out: IO[str]) -> None:
             elif cmd == "aid":
                 session.set_aid(_patron(seats), _num(words[1]) if len(words) > 1 else None)
                 say(f"aid set to EUR {float(words[1]):g}bn per year from this week")
+            elif cmd == "sanctions":
+                on = len(words) > 1 and words[1].lower() in ("on", "yes", "true", "1")
+                session.set_sanctions(_patron(seats), on)
+                say(f"sanctions {'imposed' if on else 'lifted'} from this week")
             elif cmd == "auto":
                 session.autopilot_rest()
             else:

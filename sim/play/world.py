@@ -99,6 +99,7 @@ class Decider:
                 self.moves[m.key()] = i
         self.used: set[int] = set()
         self.aid: dict[str, float] = {}
+        self.sanctions: dict[str, bool] = {}
         self.decisions: list[Decision] = []
         self.n_scenario_offers = len(game.scenario.offers)
 
@@ -109,6 +110,8 @@ class Decider:
         key = (t, kind, actor, offer if kind in WITH_OFFER else None)
         if kind == "aid":
             return self._aid(actor, choice, key, t)
+        if kind == "sanctions":
+            return self._sanctions(actor, choice, key, t)
         if kind in ("accept", "extend"):
             o = m.offers[offer]
             if actor not in o.parties:           # not asked: its answer does not count
@@ -131,6 +134,8 @@ class Decider:
             value = False                        # standing: a ceasefire is kept unless broken
         else:
             raise Pending(self.point(kind, actor, offer))
+        if kind == "sanctions_threat" and value:     # executing the threat overrides sanctions lifted before
+            self.sanctions.pop(actor, None)
         margin = self.margin(kind, actor, offer) if self.explain else None
         note = ""
         if margin and "vetoed" in margin:     # a red line: the model's actor refuses whatever the margin
@@ -147,6 +152,18 @@ class Decider:
             self.decisions.append(Decision(t, actor, "aid", None, self.aid[actor], round(model_level, 6)))
         if actor in self.aid:
             return np.full(self.model.n, self.aid[actor])
+        return choice
+
+    def _sanctions(self, actor, choice, key, t):
+        """Standing: the US sanctions the seat set hold from their week on (else as they are)."""
+        if key in self.moves:
+            i = self.moves[key]
+            self.used.add(i)
+            self.sanctions[actor] = bool(self.game.moves[i].value)
+            self.decisions.append(Decision(t, actor, "sanctions", None, self.sanctions[actor],
+                                           bool(np.asarray(choice)[0])))
+        if actor in self.sanctions:
+            return np.full(self.model.n, self.sanctions[actor])
         return choice
 
     # -- what the model's actor weighs ----------------------------------------------------

@@ -175,3 +175,19 @@ def test_patron_aid_holds_from_its_week(worlds):
     # the week's record counts the aid just set for the next week: weeks 0-2 at the policy level
     assert played.outcome()["aid_us_bn"] == pytest.approx(base.model.us_aid[0] / 52.0 * 3, rel=1e-9)
     assert np.all(played.model.us_aid == 0.0)
+
+
+def test_us_sanctions_hold_from_their_week(worlds):
+    s, _ = worlds["truce_30day"]           # the 2025 policy: the threatened sanctions have a cost
+    for r in range(REPS):
+        base_game = new_game(s, ["united_states"], replication=r)
+        base = play(base_game, autopilot=True)
+        if not base.model.threat_executed[0]:
+            break
+    assert not base.model.threat_executed[0]
+    game = new_game(s, ["united_states"], replication=r)
+    game.moves = list(base_game.moves) + [Move(2, "united_states", "sanctions", None, True)]
+    played = play(game)
+    assert played.model.threat_executed[0]
+    assert played.outcome()["utility_russia"] < base.outcome()["utility_russia"]    # the sanctions' cost
+    assert [d.kind for d in played.decisions if d.kind == "sanctions"] == ["sanctions"]

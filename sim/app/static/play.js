@@ -207,6 +207,8 @@ async function main() {
   $("break").addEventListener("click", () => act({ action: "break", actor: firstSeat(["russia", "ukraine"]) }));
   $("set-aid").addEventListener("click", () => act({ action: "aid", actor: firstSeat(["united_states", "europe"]), value: Number($("aid").value) }));
   $("propose").addEventListener("click", () => act(proposal()));
+  $("sanctions-on").addEventListener("click", () => act({ action: "sanctions", actor: "united_states", value: true }));
+  $("sanctions-off").addEventListener("click", () => act({ action: "sanctions", actor: "united_states", value: false }));
   $("autopilot").addEventListener("click", () => act({ action: "autopilot" }));
   $("teacher-run").addEventListener("click", teacher);
   document.body.dataset.idle = "true";

@@ -23,6 +23,7 @@ class UnitedStates(Patron):
         paused = m.week < m.us_pause_until
         level = m.choose("aid", self.key, m.p["united_states.military_aid_bn_per_year"])
         m.us_aid = np.where(paused, 0.0, level)
+        m.threat_executed = m.choose("sanctions", self.key, m.threat_executed)   # the model keeps them as they are
 
     def react_to_refusal(self, offer, russia_refused, ukraine_refused) -> None:
         """After a refused US-brokered offer: sanctions on Russia, a pause on Kyiv."""
