@@ -136,7 +136,8 @@ def format_debrief(report: dict[str, Any], limit: int = 12) -> str:
         lines.append(f"  utility of {LABELS.get(seat, seat)} (its own weights, pp-years): yours {u['player']:.3f}, the "
                      f"model's {u['model_same_world']:.3f}; yours beats {u['player_rank']:.0%} of the ensemble")
     d = report["decisions"]
-    lines.append(f"  your decisions: {d['total']} ({', '.join(f'{k} {v}' for k, v in d['by_kind'].items())}); "
+    kinds = {"break": "keep or break", "sanctions_threat": "sanctions threat", "aid_pause": "aid pause"}
+    lines.append(f"  your decisions: {d['total']} ({', '.join(f'{kinds.get(k, k)} {v}' for k, v in d['by_kind'].items())}); "
                  f"{d['differing']} differ from what the model's actor would have done")
     for x in report["differences"][:limit]:
         lines.append(f"    week {x['week']}: you {x['player_text']}; the model's {LABELS.get(x['actor'], x['actor'])} "

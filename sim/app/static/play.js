@@ -63,6 +63,7 @@ async function start() {
     const data = await api("/api/play", { scenario: $("play-scenario").value, seats: chosenSeats(), seed,
                                           replication: Number($("play-replication").value || 0) });
     game.id = data.game;
+    $("act-as").replaceChildren(...data.state.seats.map((s) => el("option", { value: s }, NAMES[s])));
     buildProposeForm(data.state);
     render(data.state);
   });
@@ -156,7 +157,12 @@ function proposal() {
   return { action: "propose", actor: $("term-by").value, terms };
 }
 
-function firstSeat(kinds) { return game.state.seats.find((s) => kinds.includes(s)) || game.state.seats[0]; }
+// the seat that breaks, sets aid or sanctions: the one chosen in "as" if it can, else the first that can
+function firstSeat(kinds) {
+  const chosen = $("act-as").value;
+  if (kinds.includes(chosen)) return chosen;
+  return game.state.seats.find((s) => kinds.includes(s)) || chosen;
+}
 
 async function showDebrief() {
   const box = $("debrief");
@@ -207,8 +213,8 @@ async function main() {
   $("break").addEventListener("click", () => act({ action: "break", actor: firstSeat(["russia", "ukraine"]) }));
   $("set-aid").addEventListener("click", () => act({ action: "aid", actor: firstSeat(["united_states", "europe"]), value: Number($("aid").value) }));
   $("propose").addEventListener("click", () => act(proposal()));
-  $("sanctions-on").addEventListener("click", () => act({ action: "sanctions", actor: "united_states", value: true }));
-  $("sanctions-off").addEventListener("click", () => act({ action: "sanctions", actor: "united_states", value: false }));
+  $("sanctions-on").addEventListener("click", () => act({ action: "sanctions", actor: firstSeat(["united_states"]), value: true }));
+  $("sanctions-off").addEventListener("click", () => act({ action: "sanctions", actor: firstSeat(["united_states"]), value: false }));
   $("autopilot").addEventListener("click", () => act({ action: "autopilot" }));
   $("teacher-run").addEventListener("click", teacher);
   document.body.dataset.idle = "true";
