@@ -10,7 +10,7 @@ SIM = ROOT / "sim"
 
 #: bottom (0) to top; a module may import its own package and any package of a lower rank
 RANK = {"scenario": 0, "engine": 1, "output": 2, "figures": 3, "analysis": 4, "pipeline": 5,
-        "sweeps": 6, "design": 6, "app": 6, "commands": 7, "api": 8, "cli": 9, "__init__": 10, "__main__": 10}
+        "sweeps": 6, "design": 6, "app": 6, "play": 6, "commands": 7, "api": 8, "cli": 9, "__init__": 10, "__main__": 10}
 
 
 def _package(module: str) -> str:
@@ -58,5 +58,5 @@ def test_every_package_is_ranked_and_the_top_level_is_small():
 
 
 def test_tests_mirror_the_packages():
-    for pkg in ("scenario", "engine", "output", "figures", "analysis", "pipeline", "sweeps", "design", "app", "commands"):
+    for pkg in ("scenario", "engine", "output", "figures", "analysis", "pipeline", "sweeps", "design", "app", "play", "commands"):
         assert list((ROOT / "tests" / pkg).glob("test_*.py")), f"tests/{pkg}/ has no tests"

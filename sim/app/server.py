@@ -37,6 +37,16 @@ GET  /api/jobs/<id>/runs/<i>/scenario.yaml   resolved scenario: `ceasefire-sim r
 GET  /api/jobs/<id>/runs/<i>/summary.json    the summary the page shows
 GET  /api/jobs/<id>/runs/<i>/report.html     HTML report of one scenario (sim.pipeline.report)
 GET  /api/jobs/<id>/report.html              HTML report comparing all scenarios of the run
+POST /api/play     {"scenario": key, "seats": [...], "seed": s, "replication": i}  -> 201 {"game": id, "state"}
+POST /api/play/<id> {"action": "advance"|"answer"|"propose"|"aid"|"sanctions"|"break"|"autopilot", ...}  -> the new state
+GET  /api/play/<id>                      the game's state (each seat's situation, the question waiting)
+GET  /api/play/<id>/game.yaml|game.json  the game file (`ceasefire-sim replay` it)
+GET  /api/play/<id>/debrief              a finished game against the model alone (sim.play.debrief)
+GET  /api/play/<id>/report.html          the same as a self-contained HTML report
+POST /api/play/teacher {"games": [{"name", "text"}]}  several game files side by side (rows + report html)
+
+Role-play games (:mod:`sim.app.games`) are keyed by a random id (tabs never share one), at
+most :data:`sim.app.games.MAX_GAMES` live and :data:`sim.app.games.MAX_BUSY` computing at once.
 
 Bad input answers HTTP 400 with ``{"errors": ["<file>:<line>: key '...': message", ...]}``
 (malformed, too deeply nested or oversized JSON included); a refused host or origin 403,
@@ -64,7 +74,7 @@ from sim.scenario.offers import ACTORS
 from sim.scenario.sources import cite
 from sim.output.labels import LABELS
 from sim.output.results import json_bytes
-from sim.app import controls, jobs, library, reports, words
+from sim.app import controls, games, jobs, library, reports, words
 from sim.figures import app as app_figures
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -74,6 +84,9 @@ STATIC_FILES = {
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/charts.js": ("charts.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
+    "/play.html": ("play.html", "text/html; charset=utf-8"),
+    "/static/play.js": ("play.js", "text/javascript; charset=utf-8"),
+    "/static/play.css": ("play.css", "text/css; charset=utf-8"),
 }
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'")
@@ -91,6 +104,7 @@ _JOB = re.compile(r"^/api/jobs/(\d+)$")
 _FIG = re.compile(r"^/api/jobs/(\d+)/figures/([a-z_]+)\.png$")
 _RUN = re.compile(r"^/api/jobs/(\d+)/runs/(\d+)/(scenario\.yaml|summary\.json|report\.html)$")
 _REPORT = re.compile(r"^/api/jobs/(\d+)/report\.html$")
+_PLAY = re.compile(r"^/api/play/([0-9a-f]{16})(?:/(game\.yaml|game\.json|debrief|report\.html))?$")
 
 
 class App:
@@ -100,6 +114,7 @@ class App:
         folder = Path(scenarios_folder) if scenarios_folder is not None else library.default_folder()
         self.library = library.Library(folder)
         self.runner = jobs.Runner()
+        self.games = games.Games(self.library)
 
     # -- read-only data -----------------------------------------------------------------
     def scenarios(self) -> dict[str, Any]:
@@ -385,12 +400,36 @@ class Handler(BaseHTTPRequestHandler):
                 if png else self._not_found("figure")
         if m := _RUN.match(path):
             return self._download(m.group(1), int(m.group(2)), m.group(3))
+        if m := _PLAY.match(path):
+            return self._play_get(m.group(1), m.group(2))
         if m := _REPORT.match(path):
             job = app.runner.get(m.group(1))
             if job is None or job.state != "done":
                 return self._not_found("run")
             return self._report(job, list(range(len(job.plan.runs))), "comparison-report.html")
         return self._not_found("page")
+
+    def _play_get(self, game_id: str, what: str | None) -> None:
+        g = self.app.games
+        if what is None:
+            state = g.state(game_id)
+            return self._json(200, state) if state is not None else self._not_found("game")
+        if what in ("game.yaml", "game.json"):
+            fmt = what.split(".")[1]
+            body = g.file(game_id, fmt)
+            if body is None:
+                return self._not_found("game")
+            ctype = "application/json; charset=utf-8" if fmt == "json" else "application/x-yaml; charset=utf-8"
+            return self._send(200, body, ctype, {"Content-Disposition": f'attachment; filename="game-{game_id}.{fmt}"'})
+        report = g.debrief(game_id)
+        if report is None:
+            return self._not_found("game")
+        if what == "debrief":
+            return self._json(200, report)
+        from sim.play.report import render
+
+        self._send(200, render([(f"game-{game_id}", report)]).encode("utf-8"), "text/html; charset=utf-8",
+                   {"Content-Disposition": f'attachment; filename="debrief-{game_id}.html"'})
 
     def _report(self, job: jobs.Job, indices: list[int], fname: str) -> None:
         if not reports.available():
@@ -427,6 +466,15 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(HTTPStatus.ACCEPTED, {"job": job.id, "status": f"/api/jobs/{job.id}"})
         if path == "/api/check":
             return self._json(200, self.app.check(body))
+        if path == "/api/play":
+            game_id, state = self.app.games.start(body)
+            return self._json(HTTPStatus.CREATED, {"game": game_id, "state": state})
+        if path == "/api/play/teacher":
+            return self._json(200, self.app.games.teacher(body))
+        if m := _PLAY.match(path):
+            if m.group(2) is None:
+                state = self.app.games.act(m.group(1), body)
+                return self._json(200, state) if state is not None else self._not_found("game")
         return self._not_found("endpoint")
 
 

@@ -124,6 +124,9 @@ class CeasefireModel(mesa.Model):
         self.rebuild_ru = p["ceasefire.russia_rebuild_share"]
         self.rebuild_ua = p["ceasefire.ukraine_rebuild_share"]
         self.offers = scenario.offers
+        #: who makes each decision: None = the model's actors (the default); a role-play game
+        #: (:mod:`sim.play`) sets a ``decider(kind, actor, choice, where, **context)`` for its seats.
+        self.decider = None
 
         # patrons' policy state
         self.us_aid = np.zeros(n)
@@ -184,6 +187,19 @@ class CeasefireModel(mesa.Model):
         if record_trajectories:
             self.territory_path[0] = self.war.territory
         self.belief_path = init_paths(self)
+
+    def choose(self, kind: str, actor: str, choice: np.ndarray, where: np.ndarray | None = None, **context):
+        """The decision point ``kind`` of ``actor``: the model's ``choice``, or the decider's.
+
+        ``kind`` is one of ``accept`` (``offer``: its index), ``extend`` (``offer``), ``break``
+        (``offer``), ``aid`` (the annual aid level), ``sanctions`` (the US sanctions of its threat
+        in force), ``sanctions_threat`` and ``aid_pause`` (the US reaction to a refused
+        US-brokered offer); ``where`` the replications deciding.
+        Without a decider (every ``run``) it returns ``choice`` itself.
+        """
+        if self.decider is None:
+            return choice
+        return self.decider(kind, actor, choice, where, **context)
 
     # -- helpers the actors use ---------------------------------------------------------
     def weekly_noise(self, stream: str, week: int, idx=None) -> np.ndarray:
@@ -335,6 +351,7 @@ class CeasefireModel(mesa.Model):
             decisions, believed = {}, {}
             for key in self.actors:
                 accept, believed[key] = self.on_pair(live, lambda m, key=key: accept_and_expect(m.actors[key], offer, t))
+                accept = self.choose("accept", key, accept, live, offer=index)
                 decisions[key] = accept
                 self.first_accept[index][key] = np.where(first, accept.astype(np.int8), self.first_accept[index][key])
                 for name, mask in lines.quantity_vetoes(self.actors[key].profile, offer, self).items():
@@ -403,7 +420,7 @@ class CeasefireModel(mesa.Model):
             holding = self.in_ceasefire & (self.deal == index)
             if not holding.any():
                 continue
-            holding = self.extend_or_lapse(offer, holding, t)
+            holding = self.extend_or_lapse(offer, holding, t, index)
             if offer.terms.scope != "full" or not holding.any():
                 continue
             deciding = holding & (self.current_start < t)        # not in the week it was agreed
@@ -412,14 +429,16 @@ class CeasefireModel(mesa.Model):
                 gain = self.on(due, lambda m, key=key: m.actors[key].gain_from_resuming(offer.terms), float)
                 self.keep_gain[key] = np.where(due, gain, self.keep_gain[key])
             self.gain_week = np.where(due, t, self.gain_week)
-            ru_breaks = deciding & self.russia.breaks_ceasefire(offer, t, self.keep_gain["russia"], deciding)
-            ua_breaks = deciding & self.ukraine.breaks_ceasefire(offer, t, self.keep_gain["ukraine"], deciding)
+            ru_breaks = deciding & self.choose("break", "russia", self.russia.breaks_ceasefire(
+                offer, t, self.keep_gain["russia"], deciding), deciding, offer=index)
+            ua_breaks = deciding & self.choose("break", "ukraine", self.ukraine.breaks_ceasefire(
+                offer, t, self.keep_gain["ukraine"], deciding), deciding, offer=index)
             broken = ru_breaks | ua_breaks
             threats.react(self, offer, ru_breaks, ua_breaks)      # threats against the side that broke it
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
             self.end_ceasefire(broken, END_BROKEN, t)
 
-    def extend_or_lapse(self, offer, holding: np.ndarray, t: int) -> np.ndarray:
+    def extend_or_lapse(self, offer, holding: np.ndarray, t: int, index: int | None = None) -> np.ndarray:
         """At the end of a fixed-term truce every party decides whether to extend it.
 
         Returns the replications still holding this offer's ceasefire afterwards.
@@ -430,7 +449,9 @@ class CeasefireModel(mesa.Model):
         self.decision_round += 1           # the state has moved since the last forecasts
         extend = expiring.copy()
         for party in offer.parties:
-            extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])
+            extend &= self.choose("extend", party, self.on(
+                expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0]),
+                expiring, offer=index)
         weeks = offer.terms.duration_weeks or 0.0
         self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
         lapsed = expiring & ~extend

@@ -78,12 +78,17 @@ def react(m, offer, russia_out, ukraine_out) -> None:
     for t in offer.all_threats:
         if t.against == "russia":
             done = getattr(m, EXECUTED[t.by])
-            execute = russia_out & ~ukraine_out & ~done & (getattr(m, DRAW[t.by]) < value(m, t, "credibility"))
+            only = russia_out & ~ukraine_out
+            execute = only & ~done & (getattr(m, DRAW[t.by]) < value(m, t, "credibility"))
+            if t.by == "united_states":       # a player in the US seat may decide (sim.play)
+                execute = m.choose("sanctions_threat", t.by, execute, only) & only & ~done
             if execute.any():
                 m.threat_cost_done = m.threat_cost_done + execute * value(m, t, "cost_bn_per_year")
                 m.threat_cut_done = m.threat_cut_done + execute * value(m, t, "production_cut")
                 setattr(m, EXECUTED[t.by], done | execute)
         else:
             pause = ukraine_out & ~russia_out
+            if t.by == "united_states":
+                pause = m.choose("aid_pause", t.by, pause, pause) & pause
             attr = PAUSE_UNTIL[t.by]
             setattr(m, attr, np.where(pause, m.week + 1 + np.round(value(m, t, "pause_weeks")), getattr(m, attr)))

@@ -24,4 +24,5 @@ class Europe(Patron):
         p = m.p
         shortfall = np.maximum(p["europe.us_reference_bn_per_year"] - m.us_aid, 0.0)
         aid = p["europe.military_aid_bn_per_year"] + p["europe.replacement_share"] * shortfall
+        aid = m.choose("aid", self.key, aid)
         m.eu_aid = np.where(m.week < m.eu_pause_until, 0.0, aid)     # a European threat on Kyiv (sim.engine.threats)

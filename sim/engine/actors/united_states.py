@@ -21,7 +21,15 @@ class UnitedStates(Patron):
         """Aid this week: the policy level, or nothing while a pause on Kyiv lasts."""
         m = self.model
         paused = m.week < m.us_pause_until
-        m.us_aid = np.where(paused, 0.0, m.p["united_states.military_aid_bn_per_year"])
+        level = m.choose("aid", self.key, m.p["united_states.military_aid_bn_per_year"])
+        m.us_aid = np.where(paused, 0.0, level)
+        before = m.threat_executed
+        after = m.choose("sanctions", self.key, before)   # the model keeps them as they are
+        if after is not before:        # a player in the US seat set them (sim.play): their cost and cut follow
+            change = after.astype(float) - before
+            m.threat_cost_done = m.threat_cost_done + change * m.p["united_states.sanctions_threat_cost_bn_per_year"]
+            m.threat_cut_done = m.threat_cut_done + change * m.p["united_states.sanctions_threat_cut"]
+            m.threat_executed = after
 
     def react_to_refusal(self, offer, russia_refused, ukraine_refused) -> None:
         """After a refused offer: its threats are carried out (:func:`sim.engine.threats.react`;
