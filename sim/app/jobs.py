@@ -34,6 +34,7 @@ from sim.engine.simulate import simulate
 from sim.scenario.errors import InputError
 from sim.scenario.offers import ACTORS
 from sim.engine.outcomes import Outcomes
+from sim.output.labels import part_label
 from sim.output.summary import summarize
 from sim.scenario.schema import Scenario
 from sim.app import controls, reports
@@ -164,6 +165,9 @@ class Job:
                 "colour": figures.STYLES[i][0],
                 "dash": figures.DASHES[i],
                 "summary": summary,
+                # what the waterfall (why.js) writes for each part of the margins (sim.output.labels)
+                "part_labels": {name: part_label(name) for m in summary.get("margins", [])
+                                for row in m["actors"].values() for name in row["parts"]},
                 "assumptions": controls.assumptions(s),
                 "red_lines": {a: {k: r.enabled for k, r in s.actors[a].red_lines.items()} for a in ACTORS},
                 "offers": [{"preset": o.preset, "proposer": o.proposer, "week": o.week,
