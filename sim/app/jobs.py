@@ -152,6 +152,8 @@ class Job:
             return total
 
     def _result(self) -> dict[str, Any]:
+        if hasattr(self.plan, "result"):             # another kind of job (the design view: sim.app.design)
+            return self.plan.result(self)
         with_report = reports.available()
         runs = []
         for i, (pr, summary) in enumerate(zip(self.plan.runs, self.summaries)):
@@ -201,7 +203,14 @@ def chunk_for(replications: int) -> int:
 
 
 def execute(job: Job) -> None:
-    """Run every scenario of ``job.plan``, then draw the figures (in the calling thread)."""
+    """Run every scenario of ``job.plan``, then draw the figures (in the calling thread).
+
+    A plan with its own ``execute`` (a design search, :mod:`sim.app.design`) runs that instead,
+    in the same thread and queue, so the same bounds hold.
+    """
+    if hasattr(job.plan, "execute"):
+        job.plan.execute(job)
+        return
     runs = job.plan.runs
     total = sum(pr.scenario.replications for pr in runs)
     done = 0

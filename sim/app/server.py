@@ -37,6 +37,10 @@ GET  /api/jobs/<id>/runs/<i>/scenario.yaml   resolved scenario: `ceasefire-sim r
 GET  /api/jobs/<id>/runs/<i>/summary.json    the summary the page shows
 GET  /api/jobs/<id>/runs/<i>/report.html     HTML report of one scenario (sim.pipeline.report)
 GET  /api/jobs/<id>/report.html              HTML report comparing all scenarios of the run
+GET  /api/design/terms                   the terms the design view may vary, with their levels
+POST /api/design   {"scenario": key, "vary": [terms], "replications": n, "seed": s}
+                                         -> 202 {"job": id}: an exhaustive search (sim.app.design)
+POST /api/design/<id>/run {"package": p} -> 202 {"job": id}: run one package of a finished search
 
 Bad input answers HTTP 400 with ``{"errors": ["<file>:<line>: key '...': message", ...]}``
 (malformed, too deeply nested or oversized JSON included); a refused host or origin 403,
@@ -65,6 +69,7 @@ from sim.scenario.sources import cite
 from sim.output.labels import LABELS
 from sim.output.results import json_bytes
 from sim.app import controls, jobs, library, reports, words
+from sim.app import design as app_design
 from sim.figures import app as app_figures
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -74,6 +79,7 @@ STATIC_FILES = {
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/charts.js": ("charts.js", "text/javascript; charset=utf-8"),
     "/static/why.js": ("why.js", "text/javascript; charset=utf-8"),
+    "/static/design.js": ("design.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
 }
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -92,6 +98,7 @@ _JOB = re.compile(r"^/api/jobs/(\d+)$")
 _FIG = re.compile(r"^/api/jobs/(\d+)/figures/([a-z_]+)\.png$")
 _RUN = re.compile(r"^/api/jobs/(\d+)/runs/(\d+)/(scenario\.yaml|summary\.json|report\.html)$")
 _REPORT = re.compile(r"^/api/jobs/(\d+)/report\.html$")
+_DESIGN_RUN = re.compile(r"^/api/design/(\d+)/run$")
 
 
 class App:
@@ -371,6 +378,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(200, {**controls.describe(), "slots": app_figures.slots()})
         if path == "/api/actors":
             return self._json(200, app.actors())
+        if path == "/api/design/terms":
+            return self._json(200, app_design.terms())
         if m := _JOB.match(path):
             job = app.runner.get(m.group(1))
             if job is None:
@@ -388,7 +397,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._download(m.group(1), int(m.group(2)), m.group(3))
         if m := _REPORT.match(path):
             job = app.runner.get(m.group(1))
-            if job is None or job.state != "done":
+            if job is None or job.state != "done" or not job.plan.runs:
                 return self._not_found("run")
             return self._report(job, list(range(len(job.plan.runs))), "comparison-report.html")
         return self._not_found("page")
@@ -428,6 +437,12 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(HTTPStatus.ACCEPTED, {"job": job.id, "status": f"/api/jobs/{job.id}"})
         if path == "/api/check":
             return self._json(200, self.app.check(body))
+        if path == "/api/design":
+            job = self.app.runner.submit(app_design.plan(self.app.library, body))
+            return self._json(HTTPStatus.ACCEPTED, {"job": job.id, "status": f"/api/jobs/{job.id}"})
+        if m := _DESIGN_RUN.match(path):
+            job = self.app.runner.submit(app_design.package_plan(self.app.runner.get(m.group(1)), body))
+            return self._json(HTTPStatus.ACCEPTED, {"job": job.id, "status": f"/api/jobs/{job.id}"})
         return self._not_found("endpoint")
 
 
