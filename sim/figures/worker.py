@@ -9,7 +9,8 @@ trajectories and the summary through a pipe; the worker draws every figure of
 PNG bytes as drawing in-process) and answers with one JSON line. The main process itself
 never imports matplotlib.
 
-The worker is only a shortcut, never on the critical path for long: if it is not ready
+It is started only when a core is free (:func:`free_core`). It is only a shortcut, never on
+the critical path for long: if it is not ready
 (still importing, e.g. on a loaded machine or after a very short simulation) within
 :data:`READY_WAIT_S` seconds of the figures being wanted (environment variable
 ``CEASEFIRE_SIM_FIGURE_WAIT`` to change it), cannot start, dies or reports an error, it is
@@ -38,6 +39,19 @@ _BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
          "from sim.figures.worker import serve; raise SystemExit(serve())")
 
 
+def free_core() -> bool:
+    """Whether a core is likely idle for the worker: the 1-minute load average is below the
+    number of cores minus one half (on a 2-core machine: below 1.5). Measured on the shared 2-core
+    machine at a load average of 12 (docs/performance.md), a worker competing for a busy core made
+    the simulation about 50% slower and was not ready in time; where the load average is unknown
+    (not POSIX), assume a free core."""
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return True
+    return load < (os.cpu_count() or 1) - 0.5
+
+
 class FigureWorker:
     """Parent side: start with :meth:`start`, use once with :meth:`draw`, :meth:`close` always."""
 
@@ -58,8 +72,9 @@ class FigureWorker:
 
     @classmethod
     def start(cls) -> "FigureWorker":
-        """Start a worker (none if this process already has matplotlib: drawing here is as fast)."""
-        if "matplotlib.pyplot" in sys.modules:
+        """Start a worker: none if this process already has matplotlib (drawing here is as fast),
+        or if no core is free (:func:`free_core`: the worker's imports would slow the simulation)."""
+        if "matplotlib.pyplot" in sys.modules or not free_core():
             return cls(None)
         try:
             proc = subprocess.Popen([sys.executable, "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,

@@ -22,9 +22,8 @@ PROBE = """
 import contextlib, io, json, sys
 code = {code!r}
 argv = {argv!r}
-if argv is None:
-    exec(code)
-else:
+exec(code)
+if argv is not None:
     from sim.cli import main
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         rc = main(argv)
@@ -81,7 +80,8 @@ def test_run_draws_its_figures_in_the_worker_without_importing_matplotlib(tmp_pa
     """``run`` hands the figures to the worker process (issue 18): this process never imports
     matplotlib, and the figures and report are all there."""
     out = tmp_path / "r"
-    mods = loaded(argv=["run", "scenarios/refusal.yaml", "-n", "300", "--horizon-weeks", "30", "--out", str(out),
+    code = "import os\nos.getloadavg = lambda: (0.0, 0.0, 0.0)  # as on a quiet machine (a free core)\n"
+    mods = loaded(code=code, argv=["run", "scenarios/refusal.yaml", "-n", "300", "--horizon-weeks", "30", "--out", str(out),
                         "-q"], env={"CEASEFIRE_SIM_FIGURE_WAIT": "300"})   # wait for the worker, however loaded
     assert "mesa" in mods and "matplotlib" not in mods
     assert sorted(p.name for p in (out / "figures").glob("*.png")) == sorted(

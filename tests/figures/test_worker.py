@@ -90,3 +90,17 @@ def test_no_worker_in_a_process_that_has_matplotlib():
     import matplotlib.pyplot  # noqa: F401
 
     assert FigureWorker.start().proc is None
+
+
+def test_no_worker_when_no_core_is_free(monkeypatch):
+    monkeypatch.delitem(sys.modules, "matplotlib.pyplot")       # as in a fresh `run` process
+    monkeypatch.setattr(worker_mod.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(worker_mod.os, "getloadavg", lambda: (1.6, 1.0, 1.0))
+    assert not worker_mod.free_core() and FigureWorker.start().proc is None
+    monkeypatch.setattr(worker_mod.os, "getloadavg", lambda: (0.3, 1.0, 1.0))
+    assert worker_mod.free_core()
+    w = FigureWorker.start()
+    try:
+        assert w.proc is not None
+    finally:
+        w.close()
