@@ -34,6 +34,7 @@ from sim.engine.simulate import simulate
 from sim.scenario.errors import InputError
 from sim.scenario.offers import ACTORS
 from sim.engine.outcomes import Outcomes
+from sim.output.labels import part_label
 from sim.output.summary import summarize
 from sim.scenario.schema import Scenario
 from sim.app import controls, reports
@@ -151,6 +152,8 @@ class Job:
             return total
 
     def _result(self) -> dict[str, Any]:
+        if hasattr(self.plan, "result"):             # another kind of job (the design view: sim.app.design)
+            return self.plan.result(self)
         with_report = reports.available()
         runs = []
         for i, (pr, summary) in enumerate(zip(self.plan.runs, self.summaries)):
@@ -164,6 +167,9 @@ class Job:
                 "colour": figures.STYLES[i][0],
                 "dash": figures.DASHES[i],
                 "summary": summary,
+                # what the waterfall (why.js) writes for each part of the margins (sim.output.labels)
+                "part_labels": {name: part_label(name) for m in summary.get("margins", [])
+                                for row in m["actors"].values() for name in row["parts"]},
                 "assumptions": controls.assumptions(s),
                 "red_lines": {a: {k: r.enabled for k, r in s.actors[a].red_lines.items()} for a in ACTORS},
                 "offers": [{"preset": o.preset, "proposer": o.proposer, "week": o.week,
@@ -197,7 +203,14 @@ def chunk_for(replications: int) -> int:
 
 
 def execute(job: Job) -> None:
-    """Run every scenario of ``job.plan``, then draw the figures (in the calling thread)."""
+    """Run every scenario of ``job.plan``, then draw the figures (in the calling thread).
+
+    A plan with its own ``execute`` (a design search, :mod:`sim.app.design`) runs that instead,
+    in the same thread and queue, so the same bounds hold.
+    """
+    if hasattr(job.plan, "execute"):
+        job.plan.execute(job)
+        return
     runs = job.plan.runs
     total = sum(pr.scenario.replications for pr in runs)
     done = 0

@@ -47,6 +47,10 @@ POST /api/play/teacher {"games": [{"name", "text"}]}  several game files side by
 
 Role-play games (:mod:`sim.app.games`) are keyed by a random id (tabs never share one), at
 most :data:`sim.app.games.MAX_GAMES` live and :data:`sim.app.games.MAX_BUSY` computing at once.
+GET  /api/design/terms                   the terms the design view may vary, with their levels
+POST /api/design   {"scenario": key, "vary": [terms], "replications": n, "seed": s}
+                                         -> 202 {"job": id}: an exhaustive search (sim.app.design)
+POST /api/design/<id>/run {"package": p} -> 202 {"job": id}: run one package of a finished search
 
 Bad input answers HTTP 400 with ``{"errors": ["<file>:<line>: key '...': message", ...]}``
 (malformed, too deeply nested or oversized JSON included); a refused host or origin 403,
@@ -75,6 +79,7 @@ from sim.scenario.sources import cite
 from sim.output.labels import LABELS
 from sim.output.results import json_bytes
 from sim.app import controls, games, jobs, library, reports, words
+from sim.app import design as app_design
 from sim.figures import app as app_figures
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -83,6 +88,8 @@ STATIC_FILES = {
     "/index.html": ("index.html", "text/html; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/charts.js": ("charts.js", "text/javascript; charset=utf-8"),
+    "/static/why.js": ("why.js", "text/javascript; charset=utf-8"),
+    "/static/design.js": ("design.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
     "/play.html": ("play.html", "text/html; charset=utf-8"),
     "/static/play.js": ("play.js", "text/javascript; charset=utf-8"),
@@ -105,6 +112,7 @@ _FIG = re.compile(r"^/api/jobs/(\d+)/figures/([a-z_]+)\.png$")
 _RUN = re.compile(r"^/api/jobs/(\d+)/runs/(\d+)/(scenario\.yaml|summary\.json|report\.html)$")
 _REPORT = re.compile(r"^/api/jobs/(\d+)/report\.html$")
 _PLAY = re.compile(r"^/api/play/([0-9a-f]{16})(?:/(game\.yaml|game\.json|debrief|report\.html))?$")
+_DESIGN_RUN = re.compile(r"^/api/design/(\d+)/run$")
 
 
 class App:
@@ -385,6 +393,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(200, {**controls.describe(), "slots": app_figures.slots()})
         if path == "/api/actors":
             return self._json(200, app.actors())
+        if path == "/api/design/terms":
+            return self._json(200, app_design.terms())
         if m := _JOB.match(path):
             job = app.runner.get(m.group(1))
             if job is None:
@@ -404,7 +414,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._play_get(m.group(1), m.group(2))
         if m := _REPORT.match(path):
             job = app.runner.get(m.group(1))
-            if job is None or job.state != "done":
+            if job is None or job.state != "done" or not job.plan.runs:
                 return self._not_found("run")
             return self._report(job, list(range(len(job.plan.runs))), "comparison-report.html")
         return self._not_found("page")
@@ -475,6 +485,12 @@ class Handler(BaseHTTPRequestHandler):
             if m.group(2) is None:
                 state = self.app.games.act(m.group(1), body)
                 return self._json(200, state) if state is not None else self._not_found("game")
+        if path == "/api/design":
+            job = self.app.runner.submit(app_design.plan(self.app.library, body))
+            return self._json(HTTPStatus.ACCEPTED, {"job": job.id, "status": f"/api/jobs/{job.id}"})
+        if m := _DESIGN_RUN.match(path):
+            job = self.app.runner.submit(app_design.package_plan(self.app.runner.get(m.group(1)), body))
+            return self._json(HTTPStatus.ACCEPTED, {"job": job.id, "status": f"/api/jobs/{job.id}"})
         return self._not_found("endpoint")
 
 

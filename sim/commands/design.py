@@ -40,7 +40,8 @@ def main(args) -> int:
     import sys
 
     from sim.design.output import distance_text, table
-    from sim.design.runner import make_config, run_design
+    from sim.commands.common import Console
+    from sim.design.runner import make_config, planned_packages, run_design
 
     if args.resume and args.force:
         raise InputError.single("<command line>", None, "--resume", "--resume and --force exclude each other")
@@ -56,9 +57,11 @@ def main(args) -> int:
         print(f"design {config.space.base.name}: {config.space.size:,} packages in the space, {config.method} search"
               f"{'' if config.method == 'exhaustive' else f' (budget {config.budget:,})'}, "
               f"{config.replications:,} replications x {config.horizon_weeks} weeks each\n{config.space.describe()}")
+    ui = Console.of(args)
     try:
-        result = run_design(config, out=args.out, executor=executor, workers=args.workers, address=args.address,
-                            resume=args.resume, force=args.force)
+        with ui.progress(planned_packages(config), "design", unit="package") as update:
+            result = run_design(config, out=args.out, executor=executor, workers=args.workers, address=args.address,
+                                resume=args.resume, force=args.force, progress=update)
     except KeyboardInterrupt:
         print("\ninterrupted: finished batches are kept; continue with the same command and --resume", file=sys.stderr)
         return 130

@@ -61,6 +61,15 @@ def write_report(folder, result) -> None:
 
 
 def main(args) -> int:
+    from sim.figures.worker import FigureWorker
+
+    # first thing: the figure worker imports matplotlib while this process imports the engine
+    # and simulates (issue 18); it is stopped on any error
+    with (FigureWorker.start() if not args.no_figures else FigureWorker(None)) as worker:
+        return _main(args, worker)
+
+
+def _main(args, worker) -> int:
     from sim.engine.simulate import resolve_run
     from sim.output.tables import format_summary
     from sim.pipeline.runner import run_scenario
@@ -75,7 +84,8 @@ def main(args) -> int:
         result = run_scenario(scenario, out=args.out, force=args.force, figures=not args.no_figures,
                               extra_files=None if args.no_figures else write_report,
                               max_memory=args.max_memory, chunk_size=args.chunk_size,
-                              trajectories=not args.no_trajectories, progress=update.advance)
+                              trajectories=not args.no_trajectories, progress=update.advance,
+                              figure_worker=worker)
     ui.info(format_summary(result.summary, result.scenario.title))
     if args.no_trajectories and not args.no_figures:
         ui.info("note: --no-trajectories: the territory fan chart was skipped")

@@ -112,8 +112,9 @@ class _Evaluator:
     """Assigns package ids in the order the search asks, and evaluates the new ones."""
 
     def __init__(self, config: DesignConfig, store: DesignStore, cache: dict[str, dict], executor: cf.Executor,
-                 workers: int, batch_packages: int | None):
+                 workers: int, batch_packages: int | None, progress=None, total: int = 0):
         self.config, self.store, self.cache = config, store, cache
+        self.progress, self.total = progress, total
         self.executor, self.workers, self.batch_packages = executor, workers, batch_packages
         self.ids: dict[str, int] = {}
         self.order: list[tuple[int, ...]] = []
@@ -141,7 +142,9 @@ class _Evaluator:
         if not todo:
             return
         c = self.config
-        size = self.batch_packages or max(1, min(16, math.ceil(len(todo) / (3 * self.workers))))
+        # about 8 batches per worker, so the last ones leave little idle time (issue 18: with 3 per
+        # worker, two workers spent a quarter of the run waiting)
+        size = self.batch_packages or max(1, min(16, math.ceil(len(todo) / (8 * self.workers))))
         tasks = []
         for lo in range(0, len(todo), size):
             group = todo[lo:lo + size]
@@ -161,6 +164,9 @@ class _Evaluator:
                 self.cache[r["key"]] = r
             self.evaluated_now += len(rows)
             self.busy_s += result.elapsed_s
+            if self.progress is not None:
+                self.total = max(self.total, self.evaluated_now)
+                self.progress(self.evaluated_now, self.total)
 
 
 def _table(rows: list[dict[str, Any]]):
@@ -194,8 +200,12 @@ def _prepare(store: DesignStore, config: DesignConfig, resume: bool, force: bool
 def run_design(config: DesignConfig, *, out: str | Path | None = None, results_root: str | Path = "results",
                executor: str | cf.Executor = "local", workers: int | None = None, address: str | None = None,
                resume: bool = False, force: bool = False, batch_packages: int | None = None,
-               write_outputs: bool = True) -> DesignResult:
-    """Search the space of ``config`` and write ``results/<scenario>-design/`` (or ``out``)."""
+               write_outputs: bool = True, progress=None) -> DesignResult:
+    """Search the space of ``config`` and write ``results/<scenario>-design/`` (or ``out``).
+
+    ``progress(done, total)`` is called after each batch: packages run in this session, and
+    those the search will run at most (:func:`planned_packages`; NSGA-II may stop earlier).
+    """
     folder = Path(out) if out is not None else Path(results_root) / f"{config.name or config.space.base.name}-design"
     store = DesignStore(folder)
     cache = _prepare(store, config, resume, force)
@@ -209,13 +219,16 @@ def run_design(config: DesignConfig, *, out: str | Path | None = None, results_r
     with open_executor(kind, workers, address, given) as (ex, info):
         store.parts.mkdir(parents=True, exist_ok=True)
         store.write_manifest(manifest)
-        ev = _Evaluator(config, store, cache, ex, info.workers, batch_packages)
+        ev = _Evaluator(config, store, cache, ex, info.workers, batch_packages, progress,
+                        max(0, planned_packages(config) - reused))
         shipped = config.space.index_of(config.space.shipped())
-        if shipped is not None:
-            ev([shipped])
         if config.method == "exhaustive":
-            search.exhaustive(config.space, ev)
+            # the scenario's own package first (id 0), in the same batches as the rest: evaluating
+            # it alone first would leave every worker but one idle meanwhile (issue 18)
+            search.exhaustive(config.space, lambda indices: ev(([shipped] if shipped is not None else []) + indices))
         else:
+            if shipped is not None:
+                ev([shipped])
             search.nsga2(config.space, config.objectives, config.constraints, config.budget, config.seed, ev, ev.count)
     elapsed = time.perf_counter() - t0
     rows = []
@@ -238,6 +251,13 @@ def run_design(config: DesignConfig, *, out: str | Path | None = None, results_r
     return result
 
 
+def planned_packages(config: DesignConfig) -> int:
+    """Packages a design evaluates at most: the whole space (exhaustive) or the budget (NSGA-II),
+    plus the scenario's own package when it lies on the grid."""
+    size = config.space.size
+    return size if config.method == "exhaustive" else min(size, config.budget + 1)
+
+
 def make_config(scenario, *, vary=None, objectives=None, constraints=None, replications: int | None = None,
                 budget: int | None = None, seed: int | None = None, horizon_weeks: int | None = None,
                 search_method: str | None = None, name: str | None = None) -> DesignConfig:
@@ -250,8 +270,8 @@ def make_config(scenario, *, vary=None, objectives=None, constraints=None, repli
     file = "<command line>"
     if isinstance(scenario, Scenario):
         space = space_mod.parse_vary(scenario, vary)
-    elif space_mod.is_design_file(scenario):
-        d = space_mod.load_design(scenario)
+    elif space_mod.is_design_file(scenario) or space_mod.has_design_section(scenario):
+        d = space_mod.load_design(scenario)       # a design file, or a scenario's design: section
         settings, file = d.settings, d.file
         space = d.space if vary is None else space_mod.parse_vary(d.space.base, vary)
         name = name or d.name
@@ -261,12 +281,12 @@ def make_config(scenario, *, vary=None, objectives=None, constraints=None, repli
     metrics = objectives_mod.registry(horizon)
     if objectives is None and "objectives" in settings:
         objs = objectives_mod.parse_objectives(settings["objectives"], metrics, file, settings.get("objectives_lines"),
-                                               "objectives")
+                                               settings.get("key_prefix", "") + "objectives")
     else:
         objs = objectives_mod.parse_objectives(objectives, metrics)
     if constraints is None and "constraints" in settings:
         cons = objectives_mod.parse_constraints(settings["constraints"], metrics, file,
-                                                settings.get("constraints_lines"), "constraints")
+                                                settings.get("constraints_lines"), settings.get("key_prefix", "") + "constraints")
     else:
         cons = objectives_mod.parse_constraints(constraints, metrics)
     return DesignConfig(space=space, objectives=objs, constraints=cons,

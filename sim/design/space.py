@@ -12,7 +12,9 @@ schema itself so that a new term is picked up without touching this module:
 
 ``proposer`` and ``parties`` of the offer are kept unless varied (``--vary proposer``).
 
-A design file names the scenario and may set anything the command line sets::
+A design file names the scenario and may set anything the command line sets (a scenario
+file may instead hold the same settings, without ``scenario:``, in a ``design:`` section:
+``ceasefire-sim design that-scenario.yaml`` then uses them, ``run`` ignores them)::
 
     scenario: ../freeze.yaml          # relative to this file
     vary:
@@ -283,7 +285,18 @@ def is_design_file(path: str | Path) -> bool:
     return isinstance(loc.data, dict) and "scenario" in loc.data
 
 
+def has_design_section(path: str | Path) -> bool:
+    """A scenario file with a ``design:`` section (the settings of a design of its first offer)."""
+    loc = load(path)
+    return isinstance(loc.data, dict) and "scenario" not in loc.data and "design" in loc.data
+
+
 def load_design(path: str | Path) -> DesignFile:
+    """A design file, or the ``design:`` section of a scenario file (errors name the file's lines)."""
+    if has_design_section(path):
+        from sim.scenario.schema import load_scenario
+
+        return design_section(load(path), load_scenario(path), Path(path).parent)
     return _design(load(path), Path(path).parent)
 
 
@@ -291,22 +304,48 @@ def loads_design(text: str, file: str = "<design>", base_dir: str | Path = ".") 
     return _design(loads(text, file), Path(base_dir))
 
 
-def _design(loc: Located, base_dir: Path) -> DesignFile:
+SECTION = "design"
+
+
+def design_section(loc: Located, base: Scenario, base_dir: Path) -> DesignFile:
+    """The ``design:`` section of the scenario file ``loc`` (already loaded as ``base``): the keys
+    of a design file except ``scenario``; problems name the section's lines (``design.vary...``)."""
+    raw = loc.data.get(SECTION)
+    if not isinstance(raw, dict):
+        raise InputError(Problem(loc.file, loc.line((SECTION,)), SECTION, "expected a mapping of design settings "
+                                 "(vary, objectives, constraints, replications, ...)"))
+    lines = {path[1:]: line for path, line in loc.lines.items() if path[:1] == (SECTION,) and len(path) > 1}
+    lines[()] = loc.line((SECTION,))
+    try:
+        d = _design(Located(raw, lines, loc.file), base_dir, base=base)
+        d.settings["key_prefix"] = f"{SECTION}."
+        return d
+    except InputError as exc:
+        raise InputError([Problem(p.file, p.line, f"{SECTION}.{p.key}" if p.key else SECTION, p.message)
+                          for p in exc.problems]) from None
+
+
+def _design(loc: Located, base_dir: Path, base: Scenario | None = None) -> DesignFile:
     b = _Builder(loc, base_dir)
     data = loc.data
     if not isinstance(data, dict):
         raise InputError(Problem(loc.file, 1, "", "a design file is a mapping (scenario, vary, objectives, ...)"))
     for key in data:
-        if key not in DESIGN_KEYS:
-            b.problem((key,), f"unknown key{sweep_spec._suggest(key, DESIGN_KEYS)}; expected one of: "
-                              f"{', '.join(DESIGN_KEYS)}")
-    base = b.base_scenario(data.get("scenario"))
-    if data.get("scenario") is None:
-        b.problem(("scenario",) if "scenario" in data else (), "missing required key 'scenario'")
+        if base is not None and key == "scenario":
+            b.problem((key,), "a design section designs the scenario it is in: remove 'scenario' (or move the "
+                              "settings to a design file that names its scenario)")
+        elif key not in DESIGN_KEYS:
+            keys = DESIGN_KEYS if base is None else tuple(k for k in DESIGN_KEYS if k != "scenario")
+            b.problem((key,), f"unknown key{sweep_spec._suggest(key, keys)}; expected one of: "
+                              f"{', '.join(keys)}")
+    if base is None:
+        base = b.base_scenario(data.get("scenario"))
+        if data.get("scenario") is None:
+            b.problem(("scenario",) if "scenario" in data else (), "missing required key 'scenario'")
     space = None
     if base is not None:
         if not base.offers:
-            b.problem(("scenario",), "the scenario has no offer to design from")
+            b.problem(("scenario",) if "scenario" in data else (), "the scenario has no offer to design from")
         elif "vary" in data:
             space = DesignSpace(base, tuple(b.variables(data["vary"], base)))
         else:

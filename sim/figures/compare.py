@@ -11,7 +11,6 @@ colour-blind readers. Every function takes the scenario labels and their
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,27 +26,14 @@ from sim.scenario.offers import ACTORS  # noqa: E402
 from sim.engine.outcomes import Outcomes  # noqa: E402
 from sim.output.summary import kaplan_meier, wilson  # noqa: E402
 from sim.figures.style import ACTOR_COLOURS, DPI  # noqa: E402
+from sim.figures.palette import (Figure, SCENARIO_COLOURS, SCENARIO_HATCHES, SCENARIO_LINES,  # noqa: E402,F401
+                                 scenario_colour, scenario_hatch)
 from sim.output.labels import LABELS  # noqa: E402
-
-#: Scenario colours, in order (Okabe-Ito; yellow last: weak on white).
-SCENARIO_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
-#: A hatch per scenario, so bars stay distinguishable in grey-scale print.
-SCENARIO_HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
-#: Line styles per scenario for curves (same reason).
-SCENARIO_LINES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2))]
 
 RC = {"font.size": 12, "axes.titlesize": 14, "axes.labelsize": 12.5, "xtick.labelsize": 12,
       "ytick.labelsize": 11.5, "legend.fontsize": 11}
 
 Dest = Path | BinaryIO
-
-
-def scenario_colour(i: int) -> str:
-    return SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
-
-
-def scenario_hatch(i: int) -> str:
-    return SCENARIO_HATCHES[i % len(SCENARIO_HATCHES)]
 
 
 def _style(ax, title, xlabel, ylabel):
@@ -191,15 +177,6 @@ def casualty_violins(labels: list[str], outcomes: list[Outcomes], dest: Dest) ->
         fig.suptitle(f"Casualties over {outcomes[0].horizon_weeks} weeks, by scenario "
                      "(box: 25-75%, whiskers: 5-95%)", fontsize=14, fontweight="bold", x=0.01, ha="left")
         return _save(fig, dest)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A rendered figure: file name, caption (what it shows) and PNG bytes."""
-
-    name: str
-    caption: str
-    png: bytes
 
 
 def _render(fn, labels, outcomes) -> bytes:

@@ -11,6 +11,7 @@ from sim.scenario.offers import ACTORS
 from sim.engine.outcomes import Outcomes
 from sim.output.summary import kaplan_meier, summarize
 from sim.output.labels import LABELS
+from sim.figures.palette import RUN_FIGURE_COLUMNS, RUN_FIGURES  # noqa: F401 (re-exported)
 from sim.figures.style import ACTOR_COLOURS, CLASS_COLOURS, OKABE_ITO, plt, save_png, style_axes
 
 
@@ -98,21 +99,6 @@ def casualties_and_cost(out: Outcomes, title: str, path: Path) -> Path:
         style_axes(ax, name, unit, "replications")
     fig.suptitle(f"{title}: casualties and cost over {out.horizon_weeks} weeks", fontsize=12)
     return save_png(fig, path)
-
-
-#: The figures of one run, in the order the report shows them: file name and caption.
-RUN_FIGURES = [
-    ("outcomes.png", "Share of replications ending in each outcome at the horizon. Black bars: 95% Wilson "
-                     "intervals."),
-    ("acceptance.png", "Share of all replications in which each actor accepts an offer at least once "
-                       "(95% intervals)."),
-    ("ceasefire_survival.png", "Of the ceasefires agreed, the share still holding after a given number of weeks "
-                               "(Kaplan-Meier; ceasefires still holding at the horizon are censored)."),
-    ("territory_fan.png", "Territory held by Russia week by week: the median and the bands that hold 50% and "
-                          "90% of the replications."),
-    ("casualties_cost.png", "Casualties of each side and Western military aid over the simulated period, "
-                            "with their medians."),
-]
 
 
 def all_figures(out: Outcomes, summary: dict | None, title: str, folder: Path) -> list[Path]:

@@ -1,9 +1,20 @@
-"""Columnar CSV text: a whole table formatted with numpy, column by column, not row by row.
+"""Columnar CSV text: a whole table formatted column by column, not row by row.
 
 The text is exactly what :func:`sim.output.results.format_value` and ``csv.writer``
 (``QUOTE_MINIMAL``, ``"\\n"`` line ends) give cell by cell - the format of ``outcomes.csv``
-does not change, and needs no optional library (pyarrow's CSV writer formats floats its own
-way, so it is not used: the bytes must not depend on whether pyarrow is installed):
+does not change, and the bytes do not depend on whether pyarrow is installed. Two engines
+give the same bytes (``tests/output/test_csvtext.py``):
+
+* ``"arrow"`` (when pyarrow is installed; issue 18): the cells are pyarrow string arrays made
+  by Arrow's compiled casts, joined into rows by ``binary_join_element_wise``. A float is
+  first rounded to ten significant digits in numpy (the ``m`` of the fast path below), and
+  the nearest double of that decimal, ``m / 10**k`` (one correctly rounded division, both
+  exact), is cast: Arrow's shortest round-trip text of it is exactly the ten digits without
+  trailing zeros, which is ``.10g`` in its fixed-notation range. Arrow's CSV writer is not
+  used: it formats floats its own way and cannot write pre-quoted cells.
+* ``"numpy"``: byte matrices, as described below (no optional library).
+
+Both write, per cell:
 
 * booleans ``true``/``false``; integers in decimal;
 * floats as Python's ``format(x, ".10g")``: for the usual magnitudes (1e-4 <= |x| < 1e10)
@@ -171,8 +182,26 @@ def column_cells(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return text_cells(col)
 
 
-def table_bytes(columns: Mapping[str, np.ndarray], header: bool = True) -> bytes:
-    """The CSV text of a table of equal-length columns: header line (optional) and one line per row."""
+def have_arrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.compute  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def table_bytes(columns: Mapping[str, np.ndarray], header: bool = True, engine: str = "auto") -> bytes:
+    """The CSV text of a table of equal-length columns: header line (optional) and one line per row.
+
+    ``engine``: ``"arrow"``, ``"numpy"`` or ``"auto"`` (arrow when pyarrow is installed);
+    the bytes are the same.
+    """
+    if engine == "auto":
+        engine = "arrow" if have_arrow() else "numpy"
+    if engine not in ("arrow", "numpy"):
+        raise ValueError(f"unknown CSV engine {engine!r}")
+    block = _arrow_block if engine == "arrow" else _block
     names = list(columns)
     head = (",".join(_csv_field(k) for k in names) + "\n").encode("utf-8") if header else b""
     if not names:
@@ -182,7 +211,7 @@ def table_bytes(columns: Mapping[str, np.ndarray], header: bool = True) -> bytes
         return head
     parts = []
     for lo in range(0, n, BLOCK_ROWS):                                 # bounded memory: a block at a time
-        parts.append(_block({k: np.asarray(columns[k])[lo:lo + BLOCK_ROWS] for k in names}))
+        parts.append(block({k: np.asarray(columns[k])[lo:lo + BLOCK_ROWS] for k in names}))
     return head + b"".join(parts)
 
 
@@ -201,3 +230,74 @@ def _block(columns: Mapping[str, np.ndarray]) -> bytes:
         mats += [mat, np.full((rows, 1), ord("\n") if j == last else ord(","), dtype=np.uint8)]
         valid += [np.arange(mat.shape[1]) < ln[:, None], np.ones((rows, 1), dtype=bool)]
     return np.concatenate(mats, axis=1)[np.concatenate(valid, axis=1)].tobytes()
+
+
+# -- the Arrow engine -----------------------------------------------------------------------------
+
+def _float_strings(col: np.ndarray):
+    """``format(float(v), ".10g")`` of every value, as a pyarrow string array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    x = np.asarray(col, dtype=np.float64)
+    with np.errstate(all="ignore"):                            # inf and nan take the exact path below
+        ax = np.abs(x)
+        fast = np.isfinite(x) & (ax >= 1e-4) & (ax < 1e10)
+        e = np.floor(np.log10(np.where(fast, ax, 1.0))).astype(np.int64)
+        scale = _POW10[9 - np.clip(e, -4, 9)]                   # exact powers of ten
+        y = ax * scale                                          # one rounding, as in float_cells
+        m = np.rint(y)
+        fast &= np.abs(y - np.floor(y) - 0.5) > 2e-6            # too close to call: Python decides
+        fast &= (m >= 1e9) & (m < 1e10)                         # log10 off by one near a power of ten
+        zero = x == 0
+        # the nearest double of the 10-digit decimal (one correctly rounded division); zeros keep their sign
+        rounded = np.where(zero, x, np.copysign(m / scale, x))
+    text = pc.cast(pa.array(rounded), pa.string())
+    other = ~(fast | zero)
+    if other.any():
+        exact = pa.array([format(v, ".10g") for v in x[other].tolist()], pa.string())
+        text = pc.replace_with_mask(text, pa.array(other), exact)
+    return text
+
+
+def _text_strings(col: np.ndarray):
+    """Text cells, csv-quoted where needed (each distinct value quoted once)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(col, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = None
+    if arr is None or arr.null_count:                           # not all str: Python's text of each value
+        arr = pa.array([_text(v) for v in col.tolist()], pa.string())
+    coded = pc.dictionary_encode(arr)
+    quoted = pa.array([_csv_field(v) for v in coded.dictionary.to_pylist()], pa.string())
+    return pc.take(quoted, coded.indices)
+
+
+def arrow_strings(col: np.ndarray):
+    """One column's CSV cells as a pyarrow string array, by its dtype."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = np.asarray(col)
+    if col.dtype.kind == "f":
+        return _float_strings(col)
+    if col.dtype.kind in "iub":                                 # decimal integers, true/false
+        return pc.cast(pa.array(col), pa.string())
+    return _text_strings(col)
+
+
+def _arrow_block(columns: Mapping[str, np.ndarray]) -> bytes:
+    """Rows of a block: each column's cells as strings, joined with ',' and ended with a newline."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = [arrow_strings(col) for col in columns.values()]
+    cells[-1] = pc.binary_join_element_wise(cells[-1], pa.scalar("\n"), "")
+    rows = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset:rows.offset + len(rows) + 1]
+    return rows.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes()

@@ -42,8 +42,9 @@ MIN_CHUNK = 500
 #: forecasts of issue 12, ~1,670 B before; margin for scenarios with many offers).
 MODEL_BYTES = 9_000
 #: Bytes per replication of a chunk while it is written: the columnar CSV formatter's byte
-#: matrices (measured ~4,300-4,500 B for the 76-80 columns of scenarios/*.yaml,
-#: :mod:`sim.output.csvtext`), the CSV text and the Arrow arrays; with margin.
+#: matrices (measured ~4,300-4,500 B for the 76-80 columns of scenarios/*.yaml with the numpy
+#: engine of :mod:`sim.output.csvtext`; its Arrow engine's string arrays take less), the CSV
+#: text and the Arrow arrays; with margin.
 WRITER_BYTES = 6_000
 #: Bytes per kept outcome cell (float64/int64 values, object pointers for text columns).
 CELL_BYTES = 8

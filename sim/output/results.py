@@ -43,8 +43,9 @@ def format_value(v: Any) -> str:
 def outcomes_csv(out: Outcomes, header: bool = True) -> bytes:
     """The outcomes table as CSV bytes (one row per replication).
 
-    Formatted column by column with numpy (:func:`sim.output.csvtext.table_bytes`): the same
-    text as :func:`format_value` and ``csv.writer`` give cell by cell, many times faster.
+    Formatted column by column (:func:`sim.output.csvtext.table_bytes`: Arrow's compiled
+    casts when pyarrow is installed, else numpy): the same text as :func:`format_value` and
+    ``csv.writer`` give cell by cell, many times faster.
     ``header=False`` gives the rows only: the CSV of a run is the header plus the rows of
     its chunks in order, byte for byte the same as the CSV of the joined table.
     """

@@ -29,17 +29,15 @@ from typing import Any
 
 from sim import __version__
 from sim.scenario import catalog
-from sim.figures import run as plots
 from sim.engine.actors.base import red_line_hit
 from sim.engine.lines import is_quantity
 from sim.analysis.compare import (Row, comparison_table, fmt_interval, fmt_value, parameter_diff, table_header, unique_labels)
 from sim.scenario.offers import ACTORS, Offer
 from sim.engine.outcomes import Outcomes
-from sim.figures.style import ACTOR_COLOURS
+from sim.figures.palette import ACTOR_COLOURS, RUN_FIGURES, Figure, scenario_colour
 from sim.output.labels import LABELS, part_label
 from sim.output.summary import summarize
 from sim.output.tables import why_rows
-from sim.figures.compare import Figure, comparison_figures, scenario_colour
 from sim.scenario.schema import Scenario
 from sim.scenario.sources import cite
 
@@ -85,11 +83,13 @@ def single_run_figures(run: ReportRun, folder: Path | None = None) -> list[Figur
     ``figures/*.png``. Without it they are drawn once, in memory.
     """
     if folder is None or not folder.is_dir():
+        from sim.figures import run as plots          # matplotlib only when figures are drawn here
+
         with tempfile.TemporaryDirectory() as tmp:
             plots.all_figures(run.outcomes, run.summary, run.scenario.title, Path(tmp))
             return single_run_figures(run, Path(tmp))
     return [Figure(name, caption, (folder / name).read_bytes())
-            for name, caption in plots.RUN_FIGURES if (folder / name).is_file()]
+            for name, caption in RUN_FIGURES if (folder / name).is_file()]
 
 
 # -- sections ---------------------------------------------------------------------------------
@@ -401,7 +401,12 @@ def render_report(runs: list[ReportRun], title: str | None = None, *, figures: l
     if title is None:
         title = first.title if len(runs) == 1 else "Comparison: " + " vs ".join(labels)
     if figures is None:
-        figures = single_run_figures(runs[0]) if len(runs) == 1 else comparison_figures(labels, outs)
+        if len(runs) == 1:
+            figures = single_run_figures(runs[0])
+        else:
+            from sim.figures.compare import comparison_figures
+
+            figures = comparison_figures(labels, outs)
     seed = outs[0].seed
     seed_text = seed_from or ("the scenario's seed" if len(runs) == 1 else "common to all scenarios")
     header = table_header(labels, seed, seed_text, outs[0].n, outs[0].horizon_weeks)

@@ -14,7 +14,6 @@ from typing import Callable
 
 import numpy as np
 
-from sim.figures import run as plots
 from sim.output import resources, results
 from sim.engine.simulate import iter_chunks, resolve_run
 from sim.engine.outcomes import Outcomes
@@ -88,7 +87,7 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
                  progress: Callable[[int], None] | None = None,
                  extra_files: Callable[[Path, "RunResult"], None] | None = None,
                  max_memory: int | None = None, chunk_size: int | None = None,
-                 trajectories: bool = True) -> RunResult:
+                 trajectories: bool = True, figure_worker=None) -> RunResult:
     """Run a scenario and write ``results/<name>/`` (or ``out``).
 
     ``extra_files(folder, result)`` may add files (e.g. an HTML report) before the folder
@@ -102,6 +101,10 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
     ``result.outcomes``; larger ones keep the columns the summary and figures read.
     Weekly trajectories are recorded only when ``trajectories`` and something uses them
     (figures or ``extra_files``).
+
+    ``figure_worker`` (a started :class:`sim.figures.worker.FigureWorker`, as ``ceasefire-sim
+    run`` passes) draws the figures in its own process, which imported matplotlib while this
+    one simulated; without it they are drawn here. The PNG files are the same.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -140,7 +143,12 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
         result = RunResult(target, scenario, outcomes, summary, timings)
         if figures:
             t2 = time.perf_counter()
-            plots.all_figures(outcomes, summary, scenario.title, tmp / "figures")
+            if figure_worker is not None:
+                figure_worker.draw(outcomes, summary, scenario.title, tmp / "figures")
+            else:
+                from sim.figures import run as plots     # matplotlib only when figures are drawn
+
+                plots.all_figures(outcomes, summary, scenario.title, tmp / "figures")
             timings["figures"] = time.perf_counter() - t2
         if extra_files is not None:
             extra_files(tmp, result)

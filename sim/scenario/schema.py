@@ -36,6 +36,8 @@ TOP_KEYS = {
     "horizon_weeks": "weeks simulated",
     "offers": "list of offers",
     "actors": "changes to actor preferences, red lines and beliefs",
+    "design": "settings of `ceasefire-sim design` for this scenario's first offer (vary, objectives, ...); "
+              "ignored by run (docs/design.md)",
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_REPLICATIONS = 10_000_000
@@ -308,6 +310,9 @@ class _Builder:
         seed = self.integer(data.get("seed"), ("seed",), 0, 2**63 - 1, 20240524)
         horizon = self.integer(data.get("horizon_weeks"), ("horizon_weeks",), 1, MAX_HORIZON, 156)
 
+        if "design" in data and not isinstance(data["design"], dict):
+            self.problem(("design",), "expected a mapping of design settings (vary, objectives, constraints, "
+                                      f"replications, ...), got {type(data['design']).__name__} {data['design']!r:.60}")
         presets, params = self.build_params(data, sections)
         offers = self.build_offers(data.get("offers"), horizon)
         actors = self.build_actors(data.get("actors"))

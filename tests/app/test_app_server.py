@@ -17,7 +17,7 @@ import pytest
 
 from sim import simulate, summarize
 from sim.app import controls, jobs, reports
-from sim.app.server import STATIC, make_server, serve_in_thread, url_of
+from sim.app.server import STATIC, STATIC_FILES, make_server, serve_in_thread, url_of
 from sim.cli import main as cli_main
 from sim.scenario.schema import load_scenario, loads_scenario
 
@@ -67,13 +67,14 @@ def test_static_files_are_local_only(base):
     assert status == 200 and b"/static/app.js" in body
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     shipped = sorted(p.name for p in STATIC.iterdir())
-    assert shipped == ["app.css", "app.js", "charts.js", "index.html", "play.css", "play.html", "play.js"]
+    # every shipped file is served, and nothing else is
+    assert shipped == sorted({name for name, _ in STATIC_FILES.values()})
+    assert {"app.css", "app.js", "charts.js", "index.html", "why.js", "play.html", "play.js"} <= set(shipped)
     for name in shipped:
         text = (STATIC / name).read_text().replace('"http://www.w3.org/2000/svg"', "")  # the SVG namespace: a name, not a fetch
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text, re.I), name
         assert "@import" not in text and "@font-face" not in text
-    for path in ("/static/app.js", "/static/charts.js", "/static/app.css", "/play.html", "/static/play.js",
-                 "/static/play.css"):
+    for path in [p for p in STATIC_FILES if p.startswith("/static/")]:
         assert get(base, path)[0] == 200
     assert get(base, "/static/../server.py")[0] == 404
     assert get(base, "/api/nothing")[0] == 404

@@ -6,10 +6,11 @@ import csv
 import io
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.output.csvtext import BLOCK_ROWS, table_bytes
+from sim.output.csvtext import BLOCK_ROWS, have_arrow, table_bytes
 from sim.output.results import format_value
 
 
@@ -29,7 +30,11 @@ EDGES = [0.0, -0.0, 1.0, -1.0, 10.0, 100.5, 0.5, 2.5, 1.25, 1e-4, -1e-4, 9.99999
          float("nan"), float("inf"), float("-inf"), 2.0 / 3.0, 1234567890.0, 1234567890.5, 0.30000000005]
 
 
-def test_edge_values_and_every_dtype():
+ENGINES = ["numpy", pytest.param("arrow", marks=pytest.mark.skipif(not have_arrow(), reason="needs pyarrow"))]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_edge_values_and_every_dtype(engine):
     rng = np.random.default_rng(3)
     n = 5_000
     floats = np.concatenate([EDGES, rng.normal(0, 1, n), rng.lognormal(0, 6, n), rng.uniform(-1e-3, 1e-3, n),
@@ -43,18 +48,19 @@ def test_edge_values_and_every_dtype():
             "b": rng.random(m) < 0.3,
             "s": np.array(rng.choice(["war_continues", "a,b", 'say "no"', "two\nlines", ""], m), dtype=object)}
     with np.errstate(over="ignore"):
-        assert table_bytes(cols) == reference(cols)
-        assert table_bytes(cols, header=False) == reference(cols, header=False)
+        assert table_bytes(cols, engine=engine) == reference(cols)
+        assert table_bytes(cols, header=False, engine=engine) == reference(cols, header=False)
 
 
-def test_blocks_do_not_change_the_bytes():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_blocks_do_not_change_the_bytes(engine):
     rng = np.random.default_rng(4)
     n = 2 * BLOCK_ROWS + 17
     cols = {"x": rng.normal(50, 20, n), "k": rng.integers(0, 9, n)}
-    whole = table_bytes(cols)
+    whole = table_bytes(cols, engine=engine)
     assert whole == reference(cols)
-    halves = table_bytes({k: v[:1000] for k, v in cols.items()}) + \
-        table_bytes({k: v[1000:] for k, v in cols.items()}, header=False)
+    halves = table_bytes({k: v[:1000] for k, v in cols.items()}, engine=engine) + \
+        table_bytes({k: v[1000:] for k, v in cols.items()}, header=False, engine=engine)
     assert halves == whole
 
 
@@ -66,4 +72,14 @@ def test_any_value_is_written_as_python_writes_it(floats, ints, texts):
     n = len(floats)
     cols = {"f": np.array(floats), "i": np.array(ints[:n], dtype=np.int64),
             "t": np.array(texts[:n], dtype=object)}
-    assert table_bytes(cols) == reference(cols)
+    assert table_bytes(cols, engine="numpy") == reference(cols)
+    if have_arrow():
+        assert table_bytes(cols, engine="arrow") == reference(cols)
+
+
+@pytest.mark.skipif(not have_arrow(), reason="needs pyarrow")
+def test_arrow_engine_text_cells_that_are_not_strings():
+    cols = {"o": np.array([None, 3, 2.5, True, "a,b"], dtype=object), "u": np.array([0, 2**64 - 1, 7, 8, 9], np.uint64),
+            "single": np.array([1.5, -0.0, 1e-7, float("nan"), 0.1])}
+    assert table_bytes(cols, engine="arrow") == reference(cols)
+    assert table_bytes({"only": cols["single"]}, engine="arrow") == reference({"only": cols["single"]})

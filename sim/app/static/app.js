@@ -336,6 +336,7 @@ function renderResults(result) {
        el("figcaption", {}, chart.alt, " ",
           el("a", { href: pngs[chart.name], download: `${chart.name}.png`, class: "png",
                     dataset: { download: "png" } }, "PNG")))));
+  if (typeof Why !== "undefined") Why.attach(result);      // the margin waterfall beside the acceptance bars (why.js)
   document.body.dataset.drawMs = String(Math.round(performance.now() - t0));
 
   $("downloads").replaceChildren(...runs.map((r) => el("div", { class: "download" }, swatch(r),

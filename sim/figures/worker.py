@@ -1,0 +1,167 @@
+"""Draw a run's figures in a second process, started before the simulation (issue 18).
+
+``ceasefire-sim run`` starts the worker first thing: a fresh Python that imports matplotlib
+and the figure code (about half a second) while the main process imports the engine and
+simulates, on the other core. When the simulation is done the main process sends the few
+outcome columns the figures read (:data:`sim.figures.palette.RUN_FIGURE_COLUMNS`), the
+trajectories and the summary through a pipe; the worker draws every figure of
+:func:`sim.figures.run.all_figures` into the run's staging folder (the same code, so the same
+PNG bytes as drawing in-process) and answers with one JSON line. The main process itself
+never imports matplotlib.
+
+It is started only when a core is free (:func:`free_core`). It is only a shortcut, never on
+the critical path for long: if it is not ready
+(still importing, e.g. on a loaded machine or after a very short simulation) within
+:data:`READY_WAIT_S` seconds of the figures being wanted (environment variable
+``CEASEFIRE_SIM_FIGURE_WAIT`` to change it), cannot start, dies or reports an error, it is
+stopped and the figures are drawn in-process instead (same bytes). A process that has
+already imported matplotlib (a notebook, the test suite) starts no worker. Importing this
+module imports neither matplotlib nor the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+#: Seconds :meth:`FigureWorker.draw` waits for a worker still importing before drawing in-process.
+READY_WAIT_S = 1.0
+READY = "ready"
+
+_ROOT = str(Path(__file__).resolve().parents[2])          # the folder holding this ``sim`` package
+_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
+         "from sim.figures.worker import serve; raise SystemExit(serve())")
+
+
+def free_core() -> bool:
+    """Whether a core is likely idle for the worker: the 1-minute load average is below the
+    number of cores minus one half (on a 2-core machine: below 1.5). Measured on the shared 2-core
+    machine at a load average of 12 (docs/performance.md), a worker competing for a busy core made
+    the simulation about 50% slower and was not ready in time; where the load average is unknown
+    (not POSIX), assume a free core."""
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return True
+    return load < (os.cpu_count() or 1) - 0.5
+
+
+class FigureWorker:
+    """Parent side: start with :meth:`start`, use once with :meth:`draw`, :meth:`close` always."""
+
+    def __init__(self, proc: subprocess.Popen | None):
+        self.proc = proc
+        self.used_worker = False          # whether the last draw() was done by the worker
+        self._ready = threading.Event()
+        self._first: list[str] = []
+        if proc is not None:
+            threading.Thread(target=self._await_ready, args=(proc,), daemon=True).start()
+
+    def _await_ready(self, proc: subprocess.Popen) -> None:
+        try:
+            self._first.append(proc.stdout.readline().decode("utf-8", "replace").strip())
+        except (OSError, ValueError):
+            pass
+        self._ready.set()
+
+    @classmethod
+    def start(cls) -> "FigureWorker":
+        """Start a worker: none if this process already has matplotlib (drawing here is as fast),
+        or if no core is free (:func:`free_core`: the worker's imports would slow the simulation)."""
+        if "matplotlib.pyplot" in sys.modules or not free_core():
+            return cls(None)
+        try:
+            proc = subprocess.Popen([sys.executable, "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            proc = None
+        return cls(proc)
+
+    def ready(self, wait: float | None = None) -> bool:
+        """Whether the worker has imported the figure code (waiting up to ``wait`` seconds)."""
+        if self.proc is None:
+            return False
+        if wait is None:
+            try:
+                wait = float(os.environ.get("CEASEFIRE_SIM_FIGURE_WAIT", READY_WAIT_S))
+            except ValueError:
+                wait = READY_WAIT_S
+        self._ready.wait(max(0.0, wait))
+        return self._ready.is_set() and self._first == [READY]
+
+    def draw(self, out, summary: dict, title: str, folder: Path) -> list[Path]:
+        """Every figure of the run into ``folder`` (by the worker, else in-process); their paths."""
+        from sim.figures.palette import RUN_FIGURE_COLUMNS
+
+        folder = Path(folder)
+        if self.proc is not None and not self.ready():
+            self.close()                  # still importing (or broken): drawing here is quicker
+        if self.proc is not None:
+            job = {"columns": {k: out.columns[k] for k in ("replication", *RUN_FIGURE_COLUMNS)},
+                   "horizon_weeks": out.horizon_weeks, "seed": out.seed, "paths": out.territory_path,
+                   "summary": summary, "title": title, "folder": str(folder)}
+            answer = self._ask(job)
+            self.proc = None
+            if answer is not None and answer.get("ok"):
+                self.used_worker = True
+                return [Path(p) for p in answer["files"]]
+        from sim.figures import run as plots
+
+        self.used_worker = False
+        return plots.all_figures(out, summary, title, folder)
+
+    def _ask(self, job: dict[str, Any]) -> dict | None:
+        proc = self.proc
+        try:
+            data, _ = proc.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            return json.loads(data.decode("utf-8").strip().splitlines()[-1]) if proc.returncode == 0 else None
+        except (OSError, ValueError, IndexError):
+            self._kill(proc)
+            return None
+
+    @staticmethod
+    def _kill(proc: subprocess.Popen) -> None:
+        try:
+            proc.kill()
+            proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
+    def close(self) -> None:
+        """Stop an unused worker (the run failed or drew no figures)."""
+        if self.proc is not None:
+            self._kill(self.proc)
+            self.proc = None
+
+    def __enter__(self) -> "FigureWorker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def serve() -> int:
+    """Worker side: import the figure code, read one job from stdin, draw, answer on stdout."""
+    try:
+        from sim.engine.outcomes import Outcomes
+        from sim.figures import run as plots
+
+        sys.stdout.write(READY + "\n")
+        sys.stdout.flush()
+        job = pickle.load(sys.stdin.buffer)
+        out = Outcomes(job["columns"], job["horizon_weeks"], job["seed"], job["paths"])
+        files = plots.all_figures(out, job["summary"], job["title"], Path(job["folder"]))
+        answer = {"ok": True, "files": [str(p) for p in files]}
+    except EOFError:                       # the main process went away before sending a job
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the main process draws in-process instead
+        answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
+    return 0
