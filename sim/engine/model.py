@@ -25,7 +25,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.engine import valuation, war
+from sim.engine import information, valuation, war
 from sim.engine.forecast import TERMINAL_LINE
 from sim.engine.beliefs import BeliefState, init_paths, observe_week
 from sim.engine.actors import CLASSES
@@ -114,7 +114,7 @@ class CeasefireModel(mesa.Model):
         self.week = 0
         self.decision_round = 0
         self.streams = KeyedStreams(self.seed_value, self.replication_ids)
-        self.p = p = draw_parameters(scenario, self.streams)
+        self.p = p = information.apply_to_parameters(scenario, draw_parameters(scenario, self.streams), n)
         self.wp = war.WarParams.from_draws(p)
         self.war = war.WarState.initial(self.wp, p["attrition.territory_start_pct"])
         self.delta = p["decision.weekly_discount"]
@@ -133,7 +133,8 @@ class CeasefireModel(mesa.Model):
         self.threat_draw = self.streams.uniform("united_states:threat")
 
         # actors, in protocol order
-        self.actors = {a: CLASSES[a](self, scenario.actors[a], draw_actor(scenario, a, self.streams))
+        self.actors = {a: CLASSES[a](self, scenario.actors[a],
+                                     information.apply_to_actor(scenario, draw_actor(scenario, a, self.streams), n))
                        for a in ACTORS}
         self.russia, self.ukraine = self.actors["russia"], self.actors["ukraine"]
         self.united_states, self.europe = self.actors["united_states"], self.actors["europe"]
