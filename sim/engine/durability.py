@@ -109,7 +109,7 @@ def survival(m, actor, terms, g0, g1, ages):
         other = m.actors[key]
         own = key == actor.key
         if own:
-            nodes = [(other.resolve, 1.0)]
+            nodes = [(actor.resolve, 1.0)]       # (a proxy of sim.engine.proposals: its expected resolve)
         else:
             # the other side's resolve is unknown; that it agreed tells something (it accepted
             # iff its margin, about -G at age 0, beat e + eps): weigh the nodes by that likelihood
@@ -170,7 +170,14 @@ def weights(m, nb, offset=0, shift=0.0):
 
 
 def belief_group(actor) -> str:
-    """Actors with the same beliefs project the same paths: each belligerent, or the patrons."""
+    """Actors with the same beliefs project the same paths: each belligerent, or the patrons.
+
+    A proxy (:class:`sim.engine.proposals.SeenBy`: an actor seen through another's beliefs)
+    names its own group.
+    """
+    key = getattr(actor, "belief_key", None)
+    if key is not None:
+        return key
     return actor.key if actor.key in BELLIGERENTS else "patrons"
 
 

@@ -25,7 +25,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.engine import information, valuation, war
+from sim.engine import information, proposals, valuation, war
 from sim.engine.forecast import TERMINAL_LINE
 from sim.engine.beliefs import BeliefState, init_paths, observe_week
 from sim.engine.actors import CLASSES
@@ -162,6 +162,10 @@ class CeasefireModel(mesa.Model):
         self.believed_survival_52 = {k: np.full(n, -1.0) for k in BELLIGERENT_KEYS}
         self.offered = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.offer_put = [np.zeros(n, dtype=bool) for _ in self.offers]   # offer i was put (any week)
+        # line: proposer_optimal (sim.engine.proposals): the line on the table, the one recorded
+        self.proposal_line = np.full(n, np.nan)
+        self.chosen_line = np.full(n, np.nan)
+        self.line_agreed = np.zeros(n, dtype=bool)
         # the decision's parts at each offer's first due week (sim.engine.decomposition); None until then
         self.margins: list[dict | None] = [None for _ in self.offers]
         self.margin_week = [-1 for _ in self.offers]
@@ -218,6 +222,8 @@ class CeasefireModel(mesa.Model):
         """Territory held by Russia (%) on the offer's line."""
         if terms.line == "current":
             return self.war.territory
+        if terms.line == proposals.PROPOSER_OPTIMAL:
+            return self.proposal_line
         if terms.line == "four_regions":
             return self.p["lines.four_regions_pct"]
         if terms.line == "pre_2022":
@@ -330,6 +336,7 @@ class CeasefireModel(mesa.Model):
                     self.capture_margins(index, offer, live, t)
                 continue
             self.offer_put[index] |= live
+            proposals.propose(self, offer, live)
             self.decision_round += 1       # a new round of decisions: forecasts are recomputed
             decisions, believed = {}, {}
             for key in self.actors:
@@ -344,6 +351,7 @@ class CeasefireModel(mesa.Model):
             deal = live.copy()
             for party in offer.parties:
                 deal &= decisions[party]
+            deal = proposals.record(self, offer, live, deal)
             for key in BELLIGERENT_KEYS:      # what each side expected of the first deal's durability
                 first = deal & (self.ceasefires == 0) & np.isfinite(believed[key])
                 self.believed_survival_52[key] = np.where(first, believed[key], self.believed_survival_52[key])

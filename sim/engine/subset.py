@@ -19,7 +19,7 @@ from sim.engine.rng import KeyedStreams
 from sim.engine.war import WarParams, WarState
 
 #: Model attributes that change during a run (sliced on every call).
-DYNAMIC = ("us_aid", "eu_aid", "us_pause_until", "threat_executed", "current_start")
+DYNAMIC = ("us_aid", "eu_aid", "us_pause_until", "threat_executed", "current_start", "proposal_line")
 
 
 def _cut(x, idx, n):

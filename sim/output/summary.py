@@ -224,7 +224,23 @@ def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
         "aid_europe_bn": _quantiles(c["aid_europe_bn"]),
         "utility_mean": {a: _r(float(np.mean(c[f"utility_{a}"]))) for a in ACTORS},
         "expectations": expectations(out),
+        **({"chosen_line": chosen_line(out)} if "chosen_line" in c else {}),
     }
+
+
+def chosen_line(out: Outcomes) -> dict[str, Any]:
+    """The lines proposers chose (``line: proposer_optimal``, :mod:`sim.engine.proposals`).
+
+    Quantiles of the line (% of Ukraine held by Russia) of the first agreed ceasefire, else
+    the last line offered, over the replications where one was offered; and the same over
+    the agreed ceasefires alone.
+    """
+    c = out.columns
+    line = c["chosen_line"]
+    offered = np.isfinite(line)
+    agreed = offered & (c["ceasefire_start_week"] >= 0)
+    return {"offered_replications": int(np.count_nonzero(offered)), "pct": _quantiles(line[offered]),
+            "agreed_replications": int(np.count_nonzero(agreed)), "agreed_pct": _quantiles(line[agreed])}
 
 
 def survival_at(times: np.ndarray, surv: np.ndarray, weeks: float) -> float:

@@ -14,7 +14,7 @@ from typing import Any
 ACTORS = ("russia", "ukraine", "united_states", "europe")
 BELLIGERENTS = ("russia", "ukraine")
 
-LINES = ("current", "four_regions", "pre_2022", "pre_2014")
+LINES = ("current", "four_regions", "pre_2022", "pre_2014", "proposer_optimal")   # sim.engine.proposals
 RECOGNITION = ("none", "de_facto", "de_jure")
 SCOPES = ("full", "energy_strikes")
 MONITORING = ("none", "bilateral", "international")
@@ -28,7 +28,8 @@ class Terms:
 
     Attributes
     ----------
-    line : territorial line of the ceasefire ('current', 'four_regions', 'pre_2022', 'pre_2014')
+    line : territorial line of the ceasefire ('current', 'four_regions', 'pre_2022', 'pre_2014', or
+        'proposer_optimal': the proposer picks it, :mod:`sim.engine.proposals`)
     recognition : status of Russian control behind the line ('none', 'de_facto', 'de_jure')
     duration_days : length of a fixed-term truce in days, or None for indefinite
     extension : a fixed-term truce may be extended by mutual consent

@@ -423,7 +423,11 @@ class _Builder:
                     continue
                 value = None if value is None else float(value)
             values[key] = value
-        return Terms(**{**base.__dict__, **values})
+        terms = Terms(**{**base.__dict__, **values})
+        if terms.line == "proposer_optimal" and terms.scope != "full":
+            self.problem(path + ("line",) if "line" in raw else path,
+                         "line: proposer_optimal needs scope: full (the line of a strikes-only truce is the front)")
+        return terms
 
     def build_actors(self, raw: Any) -> dict[str, ActorProfile]:
         raw = self.mapping(raw, ("actors",), "actors")
