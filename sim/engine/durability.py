@@ -206,8 +206,17 @@ def deal_paths(m, actor, terms, bias):
     s_blocks = np.stack(surv[:nb + 1])
     q = (np.maximum(s_blocks[1:], 1e-300) / np.maximum(s_blocks[:-1], 1e-300)) ** (1.0 / BLOCK_WEEKS)
     q = np.where(s_blocks[:-1] > 1e-300, q, 0.0)
-    return {"line": line, "hold": {k: v[:nb] for k, v in hold.items() if k != "states"}, "res0": res0,
+    return {"line": line, "g0": g0, "hold": {k: v[:nb] for k, v in hold.items() if k != "states"}, "res0": res0,
             "res1": res1, "s_blocks": s_blocks, "q": q, "survival_52": surv[-1], "nb": nb}
+
+
+def gain_at_start(m, actor, terms) -> np.ndarray:
+    """``G`` of ``actor``'s keep-or-break rule at ceasefire age 0 on ``terms``, through its beliefs.
+
+    The same projection as the deal's value (:func:`deal_paths`, cached for the round).
+    """
+    d = cached(m, ("deal", terms, belief_group(actor)), lambda: deal_paths(m, actor, terms, actor.current_bias()))
+    return d["g0"][actor.key]
 
 
 def deal_value(m, actor, terms, bias, part=None):

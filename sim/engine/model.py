@@ -146,6 +146,7 @@ class CeasefireModel(mesa.Model):
         self.in_ceasefire = np.zeros(n, dtype=bool)
         self.deal = np.full(n, -1, dtype=np.int64)
         self.term_end = np.full(n, np.inf)
+        self.extended_week = np.full(n, -1, dtype=np.int64)   # last week a truce was extended
         self.ended = np.zeros(n, dtype=bool)
         self.collapse = np.zeros(n, dtype=np.int64)          # 0 none, 1 Ukraine, 2 Russia
         self.end_week = np.full(n, self.horizon, dtype=np.int64)
@@ -403,7 +404,8 @@ class CeasefireModel(mesa.Model):
             holding = self.extend_or_lapse(offer, holding, t)
             if offer.terms.scope != "full" or not holding.any():
                 continue
-            deciding = holding & (self.current_start < t)        # not in the week it was agreed
+            # not in the week it was agreed or extended: accepting included keeping it (sim.engine.commitment)
+            deciding = holding & (self.current_start < t) & (self.extended_week != t)
             due = deciding & (t - self.gain_week >= GAIN_REFRESH_WEEKS)
             for key in BELLIGERENT_KEYS:
                 gain = self.on(due, lambda m, key=key: m.actors[key].gain_from_resuming(offer.terms), float)
@@ -429,6 +431,7 @@ class CeasefireModel(mesa.Model):
             extend &= self.on(expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0])
         weeks = offer.terms.duration_weeks or 0.0
         self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
+        self.extended_week = np.where(extend, t, self.extended_week)
         lapsed = expiring & ~extend
         self.end_ceasefire(lapsed, END_LAPSED, t)
         return holding & ~lapsed
