@@ -186,7 +186,7 @@ def deal_paths(m, actor, terms, bias):
     horizon = m.horizon_plan
     nb = forecast.n_blocks(horizon)
     fear = fears(actor)
-    line = np.broadcast_to(np.asarray(m.line_of(terms), dtype=np.float64), (m.n,)).copy()
+    line = np.clip(np.broadcast_to(np.asarray(m.line_of(terms), dtype=np.float64), (m.n,)), 0.0, 100.0)
     start = _capped(m.war.copy(), terms)
     start.territory = line
     hold = hold_path(m, start, terms, bias, fear, RELOAD_AGE + np.max(horizon))
