@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from sim.engine import durability
 from sim.engine.simulate import resolve_run
 from sim.engine.beliefs import BELLIGERENTS
 from sim.analysis.equilibria import support_enumeration
@@ -70,6 +71,11 @@ def reservation_lines(model: CeasefireModel, offer: Offer) -> dict[str, np.ndarr
         with np.errstate(divide="ignore", invalid="ignore"):
             out[key] = np.where(flat, np.where(accepts_any, -actor.sign, actor.sign) * np.inf,
                                 line0 + (actor.resolve + ev.v_war - ev.v_deal) / slope)
+        # a side that would break the deal at once accepts no line (sim.engine.commitment; its gain
+        # from resuming does not depend on the line); the weekly shock at its mean, 0, as above
+        at_once = durability.gain_at_start(model, actor, offer.terms) \
+            - model.violation_cost_at(offer.terms, 0) > -actor.resolve
+        out[key] = np.where(at_once, actor.sign * np.inf, out[key])
     return out
 
 

@@ -74,6 +74,9 @@ def format_table(row: dict, actor: str) -> str:
     b = row.get("expected_breakdown_52")
     if b:
         lines.append(f"  {'expected breakdown within 52 weeks':<40} {b['q50']:>9.1%}  {b['q05']:>9.1%} to {b['q95']:<9.1%}")
+    once = row.get("would_break_at_once")
+    if once:
+        lines.append(f"  refuses whatever the total in {once:.1%}: it would break the deal at once")
     return "\n".join(lines)
 
 

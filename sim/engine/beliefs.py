@@ -21,7 +21,8 @@ in ``b``: ``advance = c_t + k_t b`` with ``k_t = a0 rho_t / (1 - s)``, ``c_t = -
 ``w`` is the side's ``learning`` weight: 1 is Bayes' rule, 0 keeps the prior, values in
 between temper the likelihood (conservatism in updating, Edwards 1968). Weeks of ceasefire
 (nothing moves) and weeks at the cap of the front (a rout, where the linear likelihood does
-not hold) are not observations. All of it is O(R) per week.
+not hold) are not observations; whether a week was at the cap each side judges with its own
+belief ``|c_t + k_t m_{t-1}| >= cap``, since it does not know the true ``b``. All of it is O(R) per week.
 
 :func:`grid_posterior_mean` computes the same posterior by brute force on a grid (the
 check of the closed form in ``tests/test_beliefs.py``).
@@ -45,9 +46,15 @@ def front_coefficients(rho, wp: war.WarParams):
     return -scale * wp.stalemate, scale * rho
 
 
-def informative(rho, wp: war.WarParams, fighting) -> np.ndarray:
-    """Weeks that carry information: the front is active and moves below its cap."""
-    raw = wp.advance0 * (rho - wp.stalemate) / (1.0 - wp.stalemate)
+def informative(rho, wp: war.WarParams, fighting, belief=1.0) -> np.ndarray:
+    """Weeks that carry information for a side believing ``b = belief``: the front is active and,
+    as the side sees it, moves below its cap (``|c + k b| < max_advance``).
+
+    The side does not know the true ``b``, so it judges whether a week was a rout (where the
+    linear likelihood does not hold) with its own belief, never with the truth (issue 12).
+    """
+    c, k = front_coefficients(rho, wp)
+    raw = c + k * belief
     return np.asarray(fighting, dtype=bool) & (np.abs(raw) < wp.max_advance)
 
 
@@ -140,11 +147,11 @@ class BeliefState:
     def observe(self, y, rho, wp: war.WarParams, fighting) -> None:
         """Update every learning side from one week's observed front movement ``y``."""
         c, k = front_coefficients(rho, wp)
-        mask = informative(rho, wp, fighting)
         inv_var = 1.0 / np.maximum(self.noise_sd, NOISE_FLOOR) ** 2
         info = k * k * inv_var                  # shared by both sides: one public signal
         signal = k * (y - c) * inv_var
         for b in self.beliefs.values():
+            mask = informative(rho, wp, fighting, b.mean)     # judged with the side's own belief
             new_prec = b.precision + b.weight * info
             new_mean = (b.precision * b.mean + b.weight * signal) / new_prec
             b.mean = np.where(mask, new_mean, b.mean)

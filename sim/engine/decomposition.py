@@ -47,6 +47,9 @@ def margin_parts(actor, offer, proposal: bool = True) -> MarginParts:
 SHOCK_PARTS = ("resolve", "noise")
 #: Key of the believed 52-week breakdown probability beside the parts (not a part).
 BREAKDOWN = "expected_breakdown_52"
+#: Key of "would break the deal at once" (1.0 / 0.0) beside the parts, for a belligerent on a
+#: full ceasefire: it then refuses whatever the parts say (:mod:`sim.engine.commitment`).
+AT_ONCE = "would_break_at_once"
 
 
 def decision_parts(actor, offer, week: int) -> dict[str, np.ndarray]:
@@ -55,7 +58,8 @@ def decision_parts(actor, offer, week: int) -> dict[str, np.ndarray]:
     ``V_deal - V_war - e - eps``: the valuation's parts (:func:`margin_parts`), minus the
     private resolve ``e`` (``resolve``) and minus the weekly shock ``eps`` of week ``week``
     (``noise``, the same keyed draw the decision uses). The parts add up to that quantity;
-    an actor no red line vetoes accepts iff it is > 0. :data:`BREAKDOWN` (the believed
+    an actor no red line vetoes accepts iff it is > 0 and (a belligerent on a full ceasefire)
+    :data:`AT_ONCE` is 0. :data:`BREAKDOWN` (the believed
     probability the ceasefire breaks within 52 weeks; NaN when no full ceasefire) rides along.
     """
     mp = margin_parts(actor, offer)
@@ -64,12 +68,17 @@ def decision_parts(actor, offer, week: int) -> dict[str, np.ndarray]:
     out["resolve"] = -np.broadcast_to(np.asarray(actor.resolve, dtype=np.float64), (n,))
     out["noise"] = -actor.model.weekly_noise(f"decide:{actor.key}", week)
     out[BREAKDOWN] = np.full(n, np.nan) if mp.expected_breakdown_52 is None else mp.expected_breakdown_52
+    if actor.key in ("russia", "ukraine") and offer.terms.scope == "full":
+        from sim.engine.commitment import breaks_at_once
+
+        out[AT_ONCE] = breaks_at_once(actor, offer, week).astype(np.float64)
     return out
 
 
 def part_names(parts: dict[str, np.ndarray]) -> list[str]:
-    """The additive parts of a :func:`decision_parts` record (all keys but :data:`BREAKDOWN`)."""
-    return [k for k in parts if k != BREAKDOWN]
+    """The additive parts of a :func:`decision_parts` record (all keys but :data:`BREAKDOWN`
+    and :data:`AT_ONCE`)."""
+    return [k for k in parts if k not in (BREAKDOWN, AT_ONCE)]
 
 
 def concat_margins(chunks: list[list[dict]], sizes: list[int]) -> list[dict]:

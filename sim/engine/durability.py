@@ -119,7 +119,7 @@ def survival(m, actor, terms, g0, g1, ages):
         other = m.actors[key]
         own = key == actor.key
         if own:
-            nodes = [(other.resolve, 1.0)]
+            nodes = [(actor.resolve, 1.0)]       # (a proxy of sim.engine.proposals: its expected resolve)
         else:
             # the other side's resolve is unknown; that it agreed tells something (it accepted
             # iff its margin, about -G at age 0, beat e + eps): weigh the nodes by that likelihood
@@ -180,7 +180,14 @@ def weights(m, nb, offset=0, shift=0.0):
 
 
 def belief_group(actor) -> str:
-    """Actors with the same beliefs project the same paths: each belligerent, or the patrons."""
+    """Actors with the same beliefs project the same paths: each belligerent, or the patrons.
+
+    A proxy (:class:`sim.engine.proposals.SeenBy`: an actor seen through another's beliefs)
+    names its own group.
+    """
+    key = getattr(actor, "belief_key", None)
+    if key is not None:
+        return key
     return actor.key if actor.key in BELLIGERENTS else "patrons"
 
 
@@ -189,7 +196,7 @@ def deal_paths(m, actor, terms, bias):
     horizon = m.horizon_plan
     nb = forecast.n_blocks(horizon)
     fear = fears(actor)
-    line = np.broadcast_to(np.asarray(m.line_of(terms), dtype=np.float64), (m.n,)).copy()
+    line = np.clip(np.broadcast_to(np.asarray(m.line_of(terms), dtype=np.float64), (m.n,)), 0.0, 100.0)
     start = _capped(m.war.copy(), terms)
     start.territory = line
     hold = hold_path(m, start, terms, bias, fear, RELOAD_AGE + np.max(horizon))
@@ -209,8 +216,17 @@ def deal_paths(m, actor, terms, bias):
     s_blocks = np.stack(surv[:nb + 1])
     q = (np.maximum(s_blocks[1:], 1e-300) / np.maximum(s_blocks[:-1], 1e-300)) ** (1.0 / BLOCK_WEEKS)
     q = np.where(s_blocks[:-1] > 1e-300, q, 0.0)
-    return {"line": line, "hold": {k: v[:nb] for k, v in hold.items() if k != "states"}, "res0": res0,
+    return {"line": line, "g0": g0, "hold": {k: v[:nb] for k, v in hold.items() if k != "states"}, "res0": res0,
             "res1": res1, "s_blocks": s_blocks, "q": q, "survival_52": surv[-1], "nb": nb}
+
+
+def gain_at_start(m, actor, terms) -> np.ndarray:
+    """``G`` of ``actor``'s keep-or-break rule at ceasefire age 0 on ``terms``, through its beliefs.
+
+    The same projection as the deal's value (:func:`deal_paths`, cached for the round).
+    """
+    d = cached(m, ("deal", terms, belief_group(actor)), lambda: deal_paths(m, actor, terms, actor.current_bias()))
+    return d["g0"][actor.key]
 
 
 def deal_value(m, actor, terms, bias, part=None):

@@ -26,6 +26,10 @@ import numpy as np
 
 from sim.scenario.quantities import Withdrawal, area_pct
 
+#: Lines within this many percentage points of a threshold do not cross it (a chosen line is
+#: stored rounded to 1e-9 pp: :func:`sim.engine.proposals.choose`).
+TOLERANCE_PP = 1e-6
+
 #: Red-line conditions on quantities (per replication); the others are conditions on the terms.
 QUANTITY_KEYS = ("cedes_unheld", "returns_held")
 
@@ -48,6 +52,8 @@ def line_pct(m, terms) -> np.ndarray:
         return np.full(n, line)
     if line == "current":
         return t
+    if line == "proposer_optimal":        # chosen per replication when put (sim.engine.proposals)
+        return m.proposal_line
     if line == "four_regions":
         return np.broadcast_to(np.asarray(m.p["lines.four_regions_pct"], dtype=np.float64), (n,)).copy()
     if line == "pre_2022":
@@ -73,9 +79,9 @@ def quantity_hit(when: dict, m, terms) -> np.ndarray:
     """Per replication: do the quantity conditions of a red line's ``when`` hold?"""
     hit = np.ones(m.n, dtype=bool)
     if "cedes_unheld" in when:
-        hit &= ceded_pp(m, terms) > float(when["cedes_unheld"].get("above_pp", 0.0))
+        hit &= ceded_pp(m, terms) > float(when["cedes_unheld"].get("above_pp", 0.0)) + TOLERANCE_PP
     if "returns_held" in when:
-        hit &= returned_pp(m, terms) > float(when["returns_held"].get("above_pp", 0.0))
+        hit &= returned_pp(m, terms) > float(when["returns_held"].get("above_pp", 0.0)) + TOLERANCE_PP
     return hit
 
 

@@ -25,7 +25,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.engine import ceasefire_terms, lines, threats, valuation, war
+from sim.engine import ceasefire_terms, information, lines, proposals, threats, valuation, war
 from sim.engine.forecast import TERMINAL_LINE
 from sim.engine.beliefs import BeliefState, init_paths, observe_week
 from sim.engine.actors import CLASSES
@@ -114,7 +114,7 @@ class CeasefireModel(mesa.Model):
         self.week = 0
         self.decision_round = 0
         self.streams = KeyedStreams(self.seed_value, self.replication_ids)
-        self.p = p = draw_parameters(scenario, self.streams)
+        self.p = p = information.apply_to_parameters(scenario, draw_parameters(scenario, self.streams), n)
         self.wp = war.WarParams.from_draws(p)
         self.war = war.WarState.initial(self.wp, p["attrition.territory_start_pct"])
         self.delta = p["decision.weekly_discount"]
@@ -141,7 +141,8 @@ class CeasefireModel(mesa.Model):
         self.threat_cut_done = np.zeros(n)      # production cut carried out as threats
 
         # actors, in protocol order
-        self.actors = {a: CLASSES[a](self, scenario.actors[a], draw_actor(scenario, a, self.streams))
+        self.actors = {a: CLASSES[a](self, scenario.actors[a],
+                                     information.apply_to_actor(scenario, draw_actor(scenario, a, self.streams), n))
                        for a in ACTORS}
         self.russia, self.ukraine = self.actors["russia"], self.actors["ukraine"]
         self.united_states, self.europe = self.actors["united_states"], self.actors["europe"]
@@ -153,6 +154,7 @@ class CeasefireModel(mesa.Model):
         self.in_ceasefire = np.zeros(n, dtype=bool)
         self.deal = np.full(n, -1, dtype=np.int64)
         self.term_end = np.full(n, np.inf)
+        self.extended_week = np.full(n, -1, dtype=np.int64)   # last week a truce was extended
         self.ended = np.zeros(n, dtype=bool)
         self.collapse = np.zeros(n, dtype=np.int64)          # 0 none, 1 Ukraine, 2 Russia
         self.end_week = np.full(n, self.horizon, dtype=np.int64)
@@ -169,6 +171,10 @@ class CeasefireModel(mesa.Model):
         self.believed_survival_52 = {k: np.full(n, -1.0) for k in BELLIGERENT_KEYS}
         self.offered = {a: np.zeros(n, dtype=bool) for a in ACTORS}
         self.offer_put = [np.zeros(n, dtype=bool) for _ in self.offers]   # offer i was put (any week)
+        # line: proposer_optimal (sim.engine.proposals): the line on the table, the one recorded
+        self.proposal_line = np.full(n, np.nan)
+        self.chosen_line = np.full(n, np.nan)
+        self.line_agreed = np.zeros(n, dtype=bool)
         # the decision's parts at each offer's first due week (sim.engine.decomposition); None until then
         self.margins: list[dict | None] = [None for _ in self.offers]
         self.margin_week = [-1 for _ in self.offers]
@@ -347,6 +353,7 @@ class CeasefireModel(mesa.Model):
                 continue
             first = live & ~self.offer_put[index]      # replications offered it for the first time
             self.offer_put[index] |= live
+            proposals.propose(self, offer, live)
             self.decision_round += 1       # a new round of decisions: forecasts are recomputed
             decisions, believed = {}, {}
             for key in self.actors:
@@ -366,6 +373,7 @@ class CeasefireModel(mesa.Model):
             deal = live.copy()
             for party in offer.parties:
                 deal &= decisions[party]
+            deal = proposals.record(self, offer, live, deal)
             for key in BELLIGERENT_KEYS:      # what each side expected of the first deal's durability
                 first = deal & (self.ceasefires == 0) & np.isfinite(believed[key])
                 self.believed_survival_52[key] = np.where(first, believed[key], self.believed_survival_52[key])
@@ -423,7 +431,8 @@ class CeasefireModel(mesa.Model):
             holding = self.extend_or_lapse(offer, holding, t, index)
             if offer.terms.scope != "full" or not holding.any():
                 continue
-            deciding = holding & (self.current_start < t)        # not in the week it was agreed
+            # not in the week it was agreed or extended: accepting included keeping it (sim.engine.commitment)
+            deciding = holding & (self.current_start < t) & (self.extended_week != t)
             due = deciding & (t - self.gain_week >= GAIN_REFRESH_WEEKS)
             for key in BELLIGERENT_KEYS:
                 gain = self.on(due, lambda m, key=key: m.actors[key].gain_from_resuming(offer.terms), float)
@@ -454,6 +463,7 @@ class CeasefireModel(mesa.Model):
                 expiring, offer=index)
         weeks = offer.terms.duration_weeks or 0.0
         self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
+        self.extended_week = np.where(extend, t, self.extended_week)
         lapsed = expiring & ~extend
         self.end_ceasefire(lapsed, END_LAPSED, t)
         return holding & ~lapsed

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.engine.decomposition import concat_margins
 from sim.engine.model import OUTCOME_CLASSES, CeasefireModel
+from sim.engine.proposals import uses_chooser
 from sim.scenario.offers import ACTORS
 
 BROKEN_BY = ("none", "russia", "ukraine", "both")
@@ -138,6 +139,8 @@ class Outcomes:
             # rounded: vectorized pow/exp may differ in the last bit with the array's length, and
             # this float is reported as is (R=1 runs must equal the R-run bit for bit)
             cols[f"believed_survival_52_{a}"] = np.round(believed, 9)
+        if uses_chooser(model.offers):      # line: proposer_optimal (sim.engine.proposals)
+            cols["chosen_line"] = model.chosen_line.copy()
         for path, param in model.scenario.params.items():
             if param.is_random:
                 cols[f"param.{path}"] = model.p[path].copy()

@@ -20,7 +20,7 @@ from sim.engine.war import WarParams, WarState
 
 #: Model attributes that change during a run (sliced on every call).
 DYNAMIC = ("us_aid", "eu_aid", "us_pause_until", "threat_executed", "current_start",
-           "eu_pause_until", "threat_executed_europe", "threat_cost_done", "threat_cut_done")
+           "eu_pause_until", "threat_executed_europe", "threat_cost_done", "threat_cut_done", "proposal_line")
 
 
 def _cut(x, idx, n):

@@ -138,11 +138,13 @@ def margins(out: Outcomes) -> list[dict[str, Any]]:
     to of each part of ``V_deal - V_war - e - eps`` (:func:`sim.engine.decomposition.decision_parts`;
     pp-years); ``margin`` is ``V_deal - V_war`` (the valuation's parts), ``total`` the whole
     quantity (> 0 accepts where no red line vetoes); ``expected_breakdown_52`` the believed
-    probability the ceasefire breaks within 52 weeks, beside them. Empty without records.
+    probability the ceasefire breaks within 52 weeks, beside them; for a belligerent on a full
+    ceasefire ``would_break_at_once`` is the share in which it would break the deal at once
+    and so refuses it (:mod:`sim.engine.commitment`). Empty without records.
     Runs of more than :data:`sim.output.resources.MARGIN_SAMPLE` replications are summarized
     over the first that many (``replications`` says how many were offered among them).
     """
-    from sim.engine.decomposition import BREAKDOWN, SHOCK_PARTS, part_names
+    from sim.engine.decomposition import AT_ONCE, BREAKDOWN, SHOCK_PARTS, part_names
     from sim.output.resources import MARGIN_SAMPLE
 
     records = out.extra.get("margins")
@@ -164,6 +166,8 @@ def margins(out: Outcomes) -> list[dict[str, Any]]:
                          "margin": _quantiles(margin), "total": _quantiles(total),
                          "total_positive_share": _r(float(np.mean(total > 0))) if total.size else None,
                          BREAKDOWN: _quantiles(breakdown) if np.isfinite(breakdown).all() else None}
+            if AT_ONCE in parts:        # refused whatever the parts: would break it at once
+                actors[a][AT_ONCE] = _r(float(np.mean(parts[AT_ONCE][put] > 0))) if put.any() else None
         rows.append({"offer": i, "week": weeks[i], "replications": int(np.count_nonzero(put)) if put is not None else 0,
                      "actors": actors})
     return rows
@@ -250,7 +254,23 @@ def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
         "aid_europe_bn": _quantiles(c["aid_europe_bn"]),
         "utility_mean": {a: _r(float(np.mean(c[f"utility_{a}"]))) for a in ACTORS},
         "expectations": expectations(out),
+        **({"chosen_line": chosen_line(out)} if "chosen_line" in c else {}),
     }
+
+
+def chosen_line(out: Outcomes) -> dict[str, Any]:
+    """The lines proposers chose (``line: proposer_optimal``, :mod:`sim.engine.proposals`).
+
+    Quantiles of the line (% of Ukraine held by Russia) of the first agreed ceasefire, else
+    the last line offered, over the replications where one was offered; and the same over
+    the agreed ceasefires alone.
+    """
+    c = out.columns
+    line = c["chosen_line"]
+    offered = np.isfinite(line)
+    agreed = offered & (c["ceasefire_start_week"] >= 0)
+    return {"offered_replications": int(np.count_nonzero(offered)), "pct": _quantiles(line[offered]),
+            "agreed_replications": int(np.count_nonzero(agreed)), "agreed_pct": _quantiles(line[agreed])}
 
 
 def survival_at(times: np.ndarray, surv: np.ndarray, weeks: float) -> float:

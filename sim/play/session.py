@@ -60,7 +60,7 @@ class Session:
                               for d in self.played.decisions],
                 "outcome": self.played.outcome() if self.finished else None,
                 "term_choices": {k: list(v) if isinstance(v, tuple) else v for k, v in TERM_CHOICES.items()},
-                "term_defaults": dict(Terms().__dict__)}
+                "term_defaults": Terms().to_yaml()}
 
     # -- moves ------------------------------------------------------------------------------------
     def _seat(self, actor: str) -> str:

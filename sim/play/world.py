@@ -340,7 +340,7 @@ def offer_json(model, i: int) -> dict[str, Any]:
     o = model.offers[i]
     return {"index": i, "name": o.name, "proposer": o.proposer, "week": o.week,
             "repeat_every_weeks": o.repeat_every_weeks, "parties": list(o.parties),
-            "terms": dict(o.terms.__dict__), "text": describe_terms(o.terms), "source": o.source}
+            "terms": o.terms.to_yaml(), "text": describe_terms(o.terms), "source": o.source}
 
 
 def situation(model: CeasefireModel, actor: str, offer: int | None = None) -> dict[str, Any]:

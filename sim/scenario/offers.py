@@ -16,7 +16,7 @@ from sim.scenario.quantities import US_DEFAULT, Conditions, Threat, line_to_yaml
 ACTORS = ("russia", "ukraine", "united_states", "europe")
 BELLIGERENTS = ("russia", "ukraine")
 
-LINES = ("current", "four_regions", "pre_2022", "pre_2014")
+LINES = ("current", "four_regions", "pre_2022", "pre_2014", "proposer_optimal")   # sim.engine.proposals
 RECOGNITION = ("none", "de_facto", "de_jure")
 SCOPES = ("full", "energy_strikes")
 MONITORING = ("none", "bilateral", "international")
@@ -31,7 +31,8 @@ class Terms:
     Attributes
     ----------
     line : territorial line of the ceasefire: 'current', 'four_regions', 'pre_2022', 'pre_2014',
-        a number (% of Ukraine held by Russia) or a :class:`~sim.scenario.quantities.Withdrawal`
+        a number (% of Ukraine held by Russia), a :class:`~sim.scenario.quantities.Withdrawal`, or
+        'proposer_optimal' (the proposer picks it per replication, :mod:`sim.engine.proposals`)
     recognition : status of Russian control behind the line ('none', 'de_facto', 'de_jure')
     duration_days : length of a fixed-term truce in days, or None for indefinite
     extension : a fixed-term truce may be extended by mutual consent

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-NAMED_LINES = ("current", "four_regions", "pre_2022", "pre_2014")
+NAMED_LINES = ("current", "four_regions", "pre_2022", "pre_2014", "proposer_optimal")   # the last: sim.engine.proposals
 RELIEF_NAMES = {"none": 0.0, "partial": 0.5, "full": 1.0}
 PATRONS = ("united_states", "europe")
 BELLIGERENTS = ("russia", "ukraine")

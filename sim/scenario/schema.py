@@ -34,6 +34,7 @@ TOP_KEYS = {
     "replications": "number of Monte Carlo replications",
     "seed": "root random seed",
     "horizon_weeks": "weeks simulated",
+    "information": "private (default: private resolve, weekly shocks, biased beliefs) or complete",
     "offers": "list of offers",
     "actors": "changes to actor preferences, red lines and beliefs",
     "design": "settings of `ceasefire-sim design` for this scenario's first offer (vary, objectives, ...); "
@@ -42,6 +43,7 @@ TOP_KEYS = {
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_REPLICATIONS = 10_000_000
 MAX_HORIZON = 1040
+INFORMATION = ("private", "complete")      # sim.engine.information.CHOICES
 PROFILE_PARTS = ("weights", "term_values", "beliefs")
 
 
@@ -84,6 +86,7 @@ class Scenario:
     offers: tuple[Offer, ...]
     actors: dict[str, ActorProfile]
     source_file: str | None = field(default=None, compare=False)
+    information: str = "private"      # sim.engine.information: private | complete
 
     # -- serialisation ---------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -95,6 +98,7 @@ class Scenario:
             "replications": self.replications,
             "seed": self.seed,
             "horizon_weeks": self.horizon_weeks,
+            "information": self.information,
         }
         for section in catalog.sections():
             sec: dict[str, Any] = {}
@@ -284,6 +288,14 @@ class _Builder:
             return default
         return value
 
+    def choice(self, value: Any, path: tuple, options, default: str) -> str:
+        if value is None:
+            return default
+        if not isinstance(value, str) or value not in options:
+            self.problem(path, f"expected one of {', '.join(options)}, got {value!r:.60}{_suggest(value, options)}")
+            return default
+        return value
+
     def param(self, value: Any, path: tuple, bounds=(-1e12, 1e12)) -> Param | None:
         p, err = distributions.parse(value, bounds)
         if err:
@@ -309,6 +321,7 @@ class _Builder:
         replications = self.integer(data.get("replications"), ("replications",), 1, MAX_REPLICATIONS, 2000)
         seed = self.integer(data.get("seed"), ("seed",), 0, 2**63 - 1, 20240524)
         horizon = self.integer(data.get("horizon_weeks"), ("horizon_weeks",), 1, MAX_HORIZON, 156)
+        information = self.choice(data.get("information"), ("information",), INFORMATION, "private")
 
         if "design" in data and not isinstance(data["design"], dict):
             self.problem(("design",), "expected a mapping of design settings (vary, objectives, constraints, "
@@ -320,7 +333,8 @@ class _Builder:
             raise InputError(self.problems)
         return Scenario(name=name, title=title, description=description, replications=replications,
                         seed=seed, horizon_weeks=horizon, presets=presets, params=params,
-                        offers=tuple(offers), actors=actors, source_file=self.loc.file)
+                        offers=tuple(offers), actors=actors, source_file=self.loc.file,
+                        information=information)
 
     def build_params(self, data: dict, sections: list[str]) -> tuple[dict[str, str], dict[str, Param]]:
         table = catalog.parameter_table()
@@ -432,7 +446,11 @@ class _Builder:
                     continue
                 value = None if value is None else float(value)
             values[key] = value
-        return Terms(**{**base.__dict__, **values})
+        terms = Terms(**{**base.__dict__, **values})
+        if terms.line == "proposer_optimal" and terms.scope != "full":
+            self.problem(path + ("line",) if "line" in raw else path,
+                         "line: proposer_optimal needs scope: full (the line of a strikes-only truce is the front)")
+        return terms
 
     def build_actors(self, raw: Any) -> dict[str, ActorProfile]:
         raw = self.mapping(raw, ("actors",), "actors")

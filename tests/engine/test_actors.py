@@ -35,6 +35,9 @@ def _decide(actor, line_name, terms, lever, enabled):
         "name": "rl", "replications": 300,
         "offers": [{"preset": "custom", "parties": parties, "terms": terms}],
         "actors": {actor: {"term_values": lever, "red_lines": {line_name: enabled}}},
+        # a side accepts only a deal it would not break at once (sim/engine/commitment.py): a
+        # prohibitive violation cost keeps the lever's one-off value from being banked and broken
+        "ceasefire": {"violation_cost": 100},
     }
     s = from_data(data)
     m = CeasefireModel(s)

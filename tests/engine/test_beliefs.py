@@ -109,3 +109,27 @@ def test_learning_is_configurable_per_actor():
     assert "russia" in m.beliefs and "ukraine" not in m.beliefs
     assert np.allclose(m.belief_path["ukraine"], 1 / 1.3)
     assert not np.allclose(m.belief_path["russia"][-1], 1.3)
+
+
+def test_each_side_judges_the_cap_with_its_own_belief_not_the_truth():
+    """Whether a week was a rout (at the cap) is judged with the side's belief: it does not know b."""
+    s = theory_scenario(replications=2)
+    wp = CeasefireModel(s).wp
+    a0, st_, cap = wp.advance0[0], wp.stalemate[0], wp.max_advance[0]
+    raw = lambda b, rho: a0 * (b * rho - st_) / (1 - st_)          # noqa: E731  the front equation
+    # replication 0: the truth (b = 1) is below the cap, Russia's belief (b = 3) is above it;
+    # replication 1: the truth is above the cap, Ukraine's belief (b = 0.2) below it
+    rho = np.array([(0.5 * cap * (1 - st_) / a0 + st_), 1.2 * (cap * (1 - st_) / a0 + st_)])
+    assert abs(raw(1, rho[0])) < cap < raw(3, rho[0]) and raw(1, rho[1]) > cap > abs(raw(0.2, rho[1]))
+    state = beliefs.BeliefState({"russia": (np.array([3.0, 3.0]), np.array([0.3, 0.3]), np.ones(2)),
+                                 "ukraine": (np.array([0.2, 0.2]), np.array([0.3, 0.3]), np.ones(2))},
+                                np.full(2, 0.02))
+    before = {k: state.mean(k).copy() for k in ("russia", "ukraine")}
+    wp2 = type(wp)(**{f: getattr(wp, f)[:2] for f in wp.__dataclass_fields__})
+    y = np.minimum(raw(1, rho), cap)
+    state.observe(y, rho, wp2, np.array([True, True]))
+    ru, ua = state.mean("russia"), state.mean("ukraine")
+    assert ru[0] == before["russia"][0]          # Russia sees week 0 as a rout: no observation
+    assert ua[0] != before["ukraine"][0]          # Ukraine does not
+    assert ua[1] != before["ukraine"][1]          # week 1 was a rout in truth, not in Ukraine's eyes
+    assert ru[1] == before["russia"][1]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.engine.decomposition import BREAKDOWN, margin_parts, part_names
+from sim.engine.decomposition import AT_ONCE, BREAKDOWN, margin_parts, part_names
 from sim.engine.simulate import simulate
 from sim.output.summary import summarize
 from sim.engine.model import CeasefireModel
@@ -58,7 +58,8 @@ def test_decision_parts_add_up_to_the_accept_rule(path):
             continue
         accepted_now = m.accept_week[key] == t
         clear = put & (np.abs(total) > 1e-6)          # the parts are rounded to 1e-9
-        assert np.array_equal((total > 0)[clear], accepted_now[clear]), key
+        keeps = parts[AT_ONCE] == 0 if AT_ONCE in parts else np.ones(m.n, dtype=bool)
+        assert np.array_equal((total > 0)[clear] & keeps[clear], accepted_now[clear]), key
         checked += 1
     assert checked >= 2
 
@@ -75,7 +76,7 @@ def test_margin_parts_match_the_evaluation_at_the_offer_week():
     resolve = {k: a.resolve for k, a in m.actors.items()}
     m.step()
     for key, parts in m.margins[0].items():
-        valuation = sum(v for k, v in parts.items() if k not in ("resolve", "noise", BREAKDOWN))
+        valuation = sum(v for k, v in parts.items() if k not in ("resolve", "noise", BREAKDOWN, AT_ONCE))
         assert np.allclose(valuation, expected[key], atol=1e-8)
         assert np.allclose(parts["resolve"], -resolve[key], atol=1e-8)
 

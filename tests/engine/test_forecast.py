@@ -74,3 +74,32 @@ def test_casualties_are_continuous_where_the_front_stops():
     assert np.allclose(ru, wp.ru_casualties)
     ru_strong, _ = war.casualties(wp.advance0, ones, wp, p_ua=1.5 * ones)
     assert np.all(ru_strong > ru)
+
+
+def test_forecast_territory_stays_within_0_and_100_percent():
+    """A rout projected for ten years (a huge or negative believed multiplier, a fast front, no
+    collapse) ends at 100% or 0%, not beyond,
+    and within every block the linear path stays inside 0-100% (issue 12)."""
+    s = load_scenario(FREEZE).with_changes({"replications": 50, "attrition.max_advance_pp_per_year": 100,
+                                            "attrition.advance_pp_per_year": 20, "attrition.collapse_share": 0})
+    m = CeasefireModel(s)
+    ru_in, ua_in = m.inflows()
+    for bias in (100.0, -100.0):
+        path = forecast.project(m.war, m.wp, 520, 1.0, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua, bias)
+        start, end = path["territory"], path["territory"] + path["advance"] * forecast.BLOCK_WEEKS
+        assert np.all((start >= 0) & (start <= 100)) and np.all((end >= -1e-9) & (end <= 100 + 1e-9))
+        assert np.allclose(end[-1], 100.0 if bias > 0 else 0.0)
+
+
+def test_a_deal_line_beyond_100_percent_is_valued_as_100_percent():
+    from sim.engine import durability
+
+    s = load_scenario(FREEZE).with_changes({"replications": 20, "offers[0].terms.line": "proposer_optimal"})
+    m = CeasefireModel(s)
+    terms = m.offers[0].terms
+    values = []
+    for line in (100.0, 130.0):
+        m.proposal_line = np.full(m.n, line)
+        m.decision_round += 1
+        values.append(durability.deal_value(m, m.russia, terms, m.russia.current_bias())[0])
+    np.testing.assert_array_equal(values[0], values[1])

@@ -47,6 +47,12 @@ BAD = [
     ("name escapes results folder", "name: ../../etc\n", 1, "name", "no '/' or '..'"),
     ("duplicate key", "name: a\nseed: 1\nseed: 2\n", 3, "seed", "duplicate key"),
     ("python tag", "name: !!python/object:os.system x\n", 1, "name", "not allowed"),
+    ("unknown information", "name: t\ninformation: compelte\n", 2, "information", "did you mean 'complete'"),
+    ("information not text", "name: t\ninformation: [complete]\n", 2, "information", "expected one of private, complete"),
+    ("unknown line", "offers:\n  - preset: freeze\n    terms:\n      line: proposer_optimum\n", 4,
+     "offers[0].terms.line", "did you mean 'proposer_optimal'"),
+    ("chosen line needs a full ceasefire", "offers:\n  - preset: freeze\n    terms:\n      scope: energy_strikes\n"
+     "      line: proposer_optimal\n", 5, "offers[0].terms.line", "needs scope: full"),
     ("army cap type", "offers:\n  - preset: freeze\n    terms:\n      army_cap: lots\n", 4, "offers[0].terms.army_cap", "thousand soldiers"),
 ]
 

@@ -224,6 +224,14 @@ class Actor(mesa.Agent):
 class Belligerent(Actor):
     """Russia or Ukraine: a party that fights, accepts offers and may break ceasefires."""
 
+    def decide(self, offer: Offer, week: int, proposal: bool = True) -> tuple[np.ndarray, Evaluation]:
+        """:meth:`Actor.decide`, never accepting a ceasefire it would break at once
+        (:mod:`sim.engine.commitment`)."""
+        from sim.engine.commitment import keeps
+
+        accept, ev = super().decide(offer, week, proposal)
+        return keeps(self, offer, week, accept), ev
+
 
 class Patron(Actor):
     """The United States or Europe: sets aid, sanctions and pressure each week."""
