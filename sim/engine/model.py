@@ -186,8 +186,8 @@ class CeasefireModel(mesa.Model):
         if record_trajectories:
             reporters["territory"] = lambda m: m.war.territory.astype(np.float32)
             for key in BELLIGERENTS:    # the posterior mean of sim.engine.beliefs, or the fixed bias
-                reporters[f"belief_{key}"] = lambda m, key=key: (
-                    np.asarray(m.actors[key].current_bias(), dtype=np.float64) * np.ones(m.n)).astype(np.float32)
+                reporters[f"belief_{key}"] = lambda m, key=key: np.broadcast_to(
+                    np.asarray(m.actors[key].current_bias(), dtype=np.float64), (m.n,)).astype(np.float32)
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)          # week 0
 
