@@ -395,7 +395,7 @@ def solve_offer_game(game: dict, simulated_agreed: np.ndarray | None = None) -> 
     worlds = {
         "proposer_offers": _share(choice >= 0),
         "agreed": _share(agreed),
-        "hold_given_agreed": _est(hold[agreed]) if agreed.sum() > 1 else [None, None],
+        "hold_given_agreed": _est(hold[agreed]) if agreed.any() else [None, None],
         "paths": {k: _share(v) for k, v in paths.items() if np.any(v > 0)},
     }
     if simulated_agreed is not None:
