@@ -79,7 +79,8 @@ def analyze_scenario(scenario: Scenario, *, offer_index: int = 0, violate_after:
         progress(1, 2)
     t1 = time.perf_counter()
     played = game.game_payoffs(scenario, offer_index, violate_after=violate_after)
-    solved = game.solve_offer_game(played)
+    first = bp.outcomes.columns["ceasefire_start_week"] == bp.offer.week
+    solved = game.solve_offer_game(played, simulated_agreed=first)
     timings["offer_game"] = time.perf_counter() - t1
     if progress is not None:
         progress(2, 2)
@@ -112,7 +113,7 @@ def analyze_scenario(scenario: Scenario, *, offer_index: int = 0, violate_after:
                   "current_line": _quantiles(bp.territory[0])},
         "over_time": over_time,
         "game": solved,
-        "simulated": game.simulated_frequencies(bp.outcomes),
+        "simulated": dict(game.simulated_frequencies(bp.outcomes), agreed_at_offer_week=float(np.mean(first))),
         "timings_s": timings,
     }
     return Analysis(_clean(report), bp)
@@ -181,47 +182,57 @@ def format_analysis(report: dict) -> str:
                "belief gap: Russia's minus Ukraine's believed multiplier on Russian power)")
 
     g = report["game"]
+    sim = report["simulated"]
+    w = g["worlds"]
+    pro, res = LABELS[g["proposer"]], LABELS[g["responder"]]
     out.append("")
-    out.append(f"Offer game: {LABELS[g['proposer']]} proposes, {LABELS[g['responder']]} responds; "
-               f"violation means breaking in week {g['violate_week']}")
-    out.append("  payoffs: mean realized discounted utility (pp-years) +- Monte Carlo standard error")
-    out.append(f"  {'offer':<26}{'vetoed by':<16}{'responder':<11}{'accept - reject':>18}  {'compliance (Russia / Ukraine)':<34}{'holds':>6}")
+    out.append(f"Offer game, solved in each of the {report['replications']:,} worlds (replications): "
+               f"{pro} proposes, {res} responds;")
+    out.append(f"  both then comply or violate (a violating side breaks in week {g['violate_week']}). "
+               "In each world the players know")
+    out.append("  that world's payoffs (realized discounted utility, pp-years); shares are of worlds +- standard error")
+    out.append(f"  {'offer':<26}{'vetoed by':<17}{'chosen':>7}{'accepted':>10}{'accept - reject':>18}"
+               f"{'Russia':>9}{'Ukraine':>9}{'both':>7}")
+    out.append(f"  {'':<26}{'':<17}{'':>7}{'if made':>10}{'(mean +- se)':>18}{'complies':>9}{'complies':>9}"
+               f"{'comply':>7}")
     for r in g["offers"]:
         d = r["accept_minus_reject"]
         comp = r["compliance"]
         margin = f"{_f(d[0], '{:+.2f}')} +- {_f(d[1])}"
         vetoed = ", ".join(r["vetoed_by"]) or "-"
-        answer = "accepts" if r["responder_accepts"] else "rejects"
-        out.append(f"  {r['offer']:<26}{vetoed:<16}{answer:<11}{margin:>18}"
-                   f"  {comp['russia'] + ' / ' + comp['ukraine']:<34}{_pct(comp['hold_probability']):>6}")
-    spe = g["spe"]
+        out.append(f"  {r['offer']:<26}{vetoed:<17}{_pct(r['chosen'][0]):>7}{_pct(r['responder_accepts'][0]):>10}"
+                   f"{margin:>18}{_pct(comp['russia_complies'][0]):>9}{_pct(comp['ukraine_complies'][0]):>9}"
+                   f"{_pct(comp['hold_probability'][0]):>7}")
     out.append("")
-    if spe["offer"] is None:
-        out.append(f"  Subgame-perfect equilibrium: {LABELS[spe['proposer']]} makes no offer; the war goes on.")
-    else:
-        verdict = (f"{LABELS[spe['responder']]} accepts; the ceasefire is expected to hold with probability "
-                   f"{spe['hold_probability']:.2f}" if spe["accepted"] else
-                   f"{LABELS[spe['responder']]} rejects (the refusal is worth more to the proposer than no offer)")
-        out.append(f"  Subgame-perfect equilibrium: {LABELS[spe['proposer']]} offers '{spe['offer']}'; {verdict}.")
-    base = next((r for r in g["offers"] if r["offer"] == o["name"]), g["offers"][0])
-    nf = base["normal_form"]
-    out.append(f"  Normal form of '{base['offer']}' ({len(nf['equilibria'])} Nash equilibria"
-               f"{', degenerate game: representatives of continua' if nf['degenerate'] else ''}):")
-    mixed = 0
-    for e in nf["equilibria"]:
-        if not e["pure"]:
-            mixed += 1
-            continue
-        p = nf["rows"][int(np.argmax(e["proposer"]))]
-        q = nf["cols"][int(np.argmax(e["responder"]))]
-        out.append(f"    pure: {LABELS[g['proposer']]} {p:<16} {LABELS[g['responder']]} {q}")
-    if mixed:
-        out.append(f"    and {mixed} mixed equilibri{'um' if mixed == 1 else 'a'} (listed in analysis.json)")
-    sim = report["simulated"]
-    out.append("")
-    out.append("Simulated frequencies (the full model, with beliefs, resolve and repeated offers)")
+    out.append("  Equilibrium paths (share of worlds):")
+    for name, (share, se) in sorted(w["paths"].items(), key=lambda kv: -kv[1][0]):
+        out.append(f"    {name:<52}{100 * share:6.1f}% +- {100 * se:.1f}")
     acc = sim["acceptance"]
-    out.append(f"  Russia accepts {_pct(acc['russia']).strip()}, Ukraine accepts {_pct(acc['ukraine']).strip()}; "
-               f"ceasefire agreed {_pct(sim['agreed']).strip()}; still holding at the horizon when agreed "
-               f"{_pct(sim['holds_given_agreed']).strip()}")
+    out.append("")
+    out.append(f"  {'':<34}{'game, per world':>16}{'simulated':>11}")
+    out.append(f"  {pro + ' makes / accepts the offer':<34}{_pct(w['proposer_offers'][0]):>16}"
+               f"{_pct(acc[g['proposer']]):>11}")
+    base = next((r for r in g["offers"] if r["offer"] == o["name"]), g["offers"][0])
+    out.append(f"  {res + ' accepts ' + repr(base['offer']):<34}{_pct(base['responder_accepts'][0]):>16}"
+               f"{_pct(acc[g['responder']]):>11}")
+    out.append(f"  {'ceasefire agreed':<34}{_pct(w['agreed'][0]):>16}{_pct(sim['agreed']):>11}")
+    out.append(f"  {'  of which at the offer week':<34}{'':>16}{_pct(sim['agreed_at_offer_week']):>11}")
+    out.append(f"  {'agreed: both comply / still holds':<34}{_pct(w['hold_given_agreed'][0]):>16}"
+               f"{_pct(sim['holds_given_agreed']):>11}")
+    out.append("  (game: one offer at its week, the proposer's choice of line, violation at one fixed week;")
+    out.append("   simulated: the full model, through each side's beliefs and private resolve, with repeated")
+    out.append("   offers, weekly noise and the keep-or-break rule; the proposer accepting its own offer;")
+    out.append("   holding at the horizon)")
+    vs = w.get("versus_simulation")
+    if vs:
+        out.append(f"  world by world (agreed at the offer week): both {_pct(vs['both_agree']).strip()}, "
+                   f"game only {_pct(vs['game_only']).strip()}, model only {_pct(vs['simulation_only']).strip()}, "
+                   f"neither {_pct(vs['neither']).strip()}")
+    nf = base["normal_form"]
+    out.append(f"  Normal form of '{base['offer']}': share of worlds in which a pure profile is a Nash equilibrium")
+    for i, row in enumerate(nf["rows"]):
+        for j, col in enumerate(nf["cols"]):
+            share = nf["pure_nash_share"][i][j]
+            if share > 0:
+                out.append(f"    {pro} {row:<16} {res} {col:<18}{_pct(share):>6}")
     return "\n".join(out)

@@ -24,11 +24,15 @@ A proposer (a belligerent, or Ukraine endorsing a US plan) offers a package from
 after an agreement both sides choose simultaneously to comply or to violate after a
 reload period. Each end of the tree is *played* by the simulator (:class:`ForcedModel`
 forces the moves, everything else, including the patrons' aid, sanctions and pressure,
-runs as in the model) and its payoff is the mean realized discounted utility over the
-replications, less the violation cost for a side that breaks; standard errors come from
-the replications (common random numbers make differences between branches precise).
-:func:`solve_offer_game` finds the subgame-perfect equilibrium by backward induction and
-all Nash equilibria of each offer's reduced normal form (:mod:`sim.analysis.equilibria`).
+runs as in the model); its payoff in each replication is the realized discounted utility,
+less the violation cost for a side that breaks. Each replication is a *world*: the players of
+the game know its payoffs (complete information within the world), and
+:func:`solve_offer_game` solves the game in every world by backward induction (the
+compliance subgame's equilibria per world, :func:`compliance_equilibria`). The answer is the
+distribution of the equilibrium paths over the worlds, reported beside the model's simulated
+frequencies; no equilibrium of payoffs averaged over worlds is computed (an average world is
+not a world any actor lives in: a game solved on averages can differ from every world's).
+Means and standard errors of the payoffs are reported as description.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import numpy as np
 from sim.engine import durability
 from sim.engine.simulate import resolve_run
 from sim.engine.beliefs import BELLIGERENTS
-from sim.analysis.equilibria import support_enumeration
+from sim.analysis.equilibria import TOL, support_enumeration
 from sim.engine.model import END_BROKEN, CeasefireModel
 from sim.scenario.offers import Offer
 from sim.engine.outcomes import Outcomes
@@ -302,89 +306,137 @@ def _est(x: np.ndarray) -> list[float]:
     return [float(np.mean(x)), float(np.std(x, ddof=1) / np.sqrt(n)) if n > 1 else float("nan")]
 
 
-def _select(equilibria) -> object:
-    """Equilibrium played in a subgame: a payoff-dominant pure one if any, else the pure
-    one with the largest joint payoff, else the first mixed one (documented rule)."""
-    pure = [e for e in equilibria if e.pure]
-    pool = pure or list(equilibria)
-    for e in pool:
-        if all(e.row_payoff >= f.row_payoff - 1e-12 and e.col_payoff >= f.col_payoff - 1e-12 for f in pool):
-            return e
-    return max(pool, key=lambda e: e.row_payoff + e.col_payoff)
+def _share(mask) -> list[float]:
+    """[share, standard error] of a boolean (or probability) per-world array."""
+    x = np.asarray(mask, dtype=np.float64)
+    return _est(x) if len(x) else [float("nan"), float("nan")]
 
 
-def _strategy_label(x: np.ndarray, names) -> str:
-    parts = [f"{names[i]} {x[i]:.2f}" for i in range(len(x)) if x[i] > 1e-9]
-    return names[int(np.argmax(x))] if len(parts) == 1 else " / ".join(parts)
+def _pure_nash(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> np.ndarray:
+    """Per world, which cells of the bimatrix game ``(A, B)`` (shape (R, m, n)) are pure
+    Nash equilibria: (R, m, n) bool. Best-response test of :func:`pure_equilibria`, per world."""
+    scale = np.maximum(1.0, np.maximum(np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2))))[:, None, None]
+    return (A >= A.max(axis=1, keepdims=True) - tol * scale) & (B >= B.max(axis=2, keepdims=True) - tol * scale)
 
 
-def solve_offer_game(game: dict) -> dict:
-    """Subgame-perfect equilibrium by backward induction and the Nash equilibria of each
-    offer's reduced normal form, with Monte Carlo errors (see module docstring)."""
+def compliance_equilibria(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The equilibrium played in each world's 2x2 compliance subgame.
+
+    ``A``, ``B``: (R, 2, 2) payoffs of Russia (rows: comply, violate) and Ukraine (columns).
+    Selection rule (documented in docs/game-theory.md): the pure equilibrium with the largest
+    joint payoff (first in the order CC, CV, VC, VV on ties), which is the payoff-dominant one
+    when one exists; else the mixed one (a 2x2 game without a pure equilibrium has exactly one,
+    found by :func:`sim.analysis.equilibria.support_enumeration`).
+
+    Returns (p_ru, p_ua): each world's probabilities of complying, shape (R,).
+    """
+    R = A.shape[0]
+    ne = _pure_nash(A, B).reshape(R, 4)
+    joint = np.where(ne, (A + B).reshape(R, 4), -np.inf)
+    cell = np.argmax(joint, axis=1)             # the first of the largest (a payoff-dominant one if any)
+    has_pure = ne.any(axis=1)
+    p_ru = np.where(cell < 2, 1.0, 0.0)
+    p_ua = np.where(cell % 2 == 0, 1.0, 0.0)
+    for r in np.flatnonzero(~has_pure):
+        e = support_enumeration(A[r], B[r]).equilibria[0]
+        p_ru[r], p_ua[r] = e.row[0], e.col[0]
+    return p_ru, p_ua
+
+
+def solve_offer_game(game: dict, simulated_agreed: np.ndarray | None = None) -> dict:
+    """The offer game solved in every world (replication) by backward induction.
+
+    In world ``r`` the players know its payoffs (complete information within a world: the
+    ones the simulator realized there); the distribution over worlds of the equilibrium path
+    is the answer, reported beside the model's simulated frequencies. No equilibrium of the
+    averaged payoffs is computed (see docs/game-theory.md, section 3).
+
+    ``simulated_agreed`` (bool per world, the same replications): whether the full model
+    agreed a ceasefire at the offer's week; the report then cross-tabulates game and model.
+    """
     nodes = game["nodes"]
     proposer, responder = game["proposer"], game["responder"]
+    R = len(nodes["none"][proposer])
     est = {node: {k: _est(v) for k, v in pay.items()} for node, pay in nodes.items()}
-    mean = {node: {k: v[0] for k, v in pay.items()} for node, pay in est.items()}
     none = nodes["none"]
-    offers_out = []
-    best = {"offer": None, "value": mean["none"][proposer]}
-    for m in game["menu"]:
+    best_value = np.asarray(none[proposer], dtype=np.float64).copy()
+    choice = np.full(R, -1)                     # index into the menu; -1: no offer
+    offers_out, per_offer = [], []
+    for index, m in enumerate(game["menu"]):
         key = m.name
-        A = np.array([[mean[f"{key}|{r}{u}"]["russia"] for u in ACTIONS] for r in ACTIONS])
-        B = np.array([[mean[f"{key}|{r}{u}"]["ukraine"] for u in ACTIONS] for r in ACTIONS])
-        sub = support_enumeration(A, B)
-        chosen = _select(sub.equilibria)
-        p_ru = chosen.row
-        p_ua = chosen.col
-        joint = np.outer(p_ru, p_ua)
-        # per-replication continuation payoff under the chosen equilibrium (for paired errors)
-        cont = {k: sum(joint[i, j] * nodes[f"{key}|{ACTIONS[i]}{ACTIONS[j]}"][k]
-                       for i in range(2) for j in range(2)) for k in BELLIGERENTS}
+        cell = {(r, u): nodes[f"{key}|{r}{u}"] for r in ACTIONS for u in ACTIONS}
+        A = np.stack([np.stack([cell[(r, u)]["russia"] for u in ACTIONS], -1) for r in ACTIONS], -2)
+        B = np.stack([np.stack([cell[(r, u)]["ukraine"] for u in ACTIONS], -1) for r in ACTIONS], -2)
+        p_ru, p_ua = compliance_equilibria(A, B)
+        prob = {(r, u): (p_ru if r == "C" else 1 - p_ru) * (p_ua if u == "C" else 1 - p_ua)
+                for r in ACTIONS for u in ACTIONS}
+        cont = {k: sum(prob[c] * cell[c][k] for c in cell) for k in BELLIGERENTS}
         reject = nodes[f"{key}|reject"]
         diff = cont[responder] - reject[responder]
         vetoed = game["vetoes"][key]
-        accepts = bool(diff.mean() > 0) and not vetoed[responder]
-        outcome = cont if accepts else reject
-        p_value = float(outcome[proposer].mean())
+        accepts = (diff > 0) & (not vetoed[responder])
+        value = np.where(accepts, cont[proposer], reject[proposer])
+        if not vetoed[proposer]:
+            better = value > best_value
+            choice = np.where(better, index, choice)
+            best_value = np.where(better, value, best_value)
+        per_offer.append({"accepts": accepts, "hold": prob[("C", "C")], "p_ru": p_ru, "p_ua": p_ua})
         offers_out.append({
             "offer": key, "line": m.terms.line,
             "vetoed_by": [k for k in BELLIGERENTS if vetoed[k]],
-            "compliance": {"russia": _strategy_label(p_ru, ("comply", "violate")),
-                           "ukraine": _strategy_label(p_ua, ("comply", "violate")),
-                           "hold_probability": float(joint[0, 0]),
-                           "equilibria": len(sub), "degenerate": sub.degenerate},
-            "responder_accepts": accepts,
+            "responder_accepts": _share(accepts),
             "accept_minus_reject": _est(diff),
-            "proposer_value": _est(outcome[proposer]),
-            "proposer_gain_over_none": _est(outcome[proposer] - none[proposer]),
-            "normal_form": normal_form(mean, key, proposer, responder),
+            "compliance": {"russia_complies": _share(p_ru), "ukraine_complies": _share(p_ua),
+                           "hold_probability": _share(prob[("C", "C")]),
+                           "mixed_worlds": int(np.count_nonzero((p_ru % 1 > 0) | (p_ua % 1 > 0)))},
+            "proposer_gain_over_none": _est(value - none[proposer]),
+            "normal_form": normal_form(nodes, key, proposer, responder),
         })
-        if not vetoed[proposer] and p_value > best["value"]:
-            best = {"offer": key, "value": p_value}
-    chosen_offer = next((o for o in offers_out if o["offer"] == best["offer"]), None)
-    spe = {
-        "proposer": proposer, "responder": responder,
-        "offer": best["offer"],
-        "accepted": bool(chosen_offer and chosen_offer["responder_accepts"]),
-        "hold_probability": (chosen_offer["compliance"]["hold_probability"]
-                             if chosen_offer and chosen_offer["responder_accepts"] else 0.0),
-        "compliance": chosen_offer["compliance"] if chosen_offer and chosen_offer["responder_accepts"] else None,
+    for index, o in enumerate(offers_out):
+        o["chosen"] = _share(choice == index)
+    agreed = np.zeros(R, dtype=bool)
+    hold = np.zeros(R)
+    paths: dict[str, np.ndarray] = {"no offer": choice < 0}
+    for index, (m, po) in enumerate(zip(game["menu"], per_offer)):
+        made = choice == index
+        ok = made & po["accepts"]
+        agreed |= ok
+        hold = np.where(ok, po["hold"], hold)
+        paths[f"{m.name}: rejected"] = (made & ~ok).astype(np.float64)
+        for r in ACTIONS:
+            for u in ACTIONS:
+                pr = (po["p_ru"] if r == "C" else 1 - po["p_ru"]) * (po["p_ua"] if u == "C" else 1 - po["p_ua"])
+                paths[f"{m.name}: agreed, {_PROFILE[r + u]}"] = np.where(ok, pr, 0.0)
+    worlds = {
+        "proposer_offers": _share(choice >= 0),
+        "agreed": _share(agreed),
+        "hold_given_agreed": _est(hold[agreed]) if agreed.any() else [None, None],
+        "paths": {k: _share(v) for k, v in paths.items() if np.any(v > 0)},
     }
+    if simulated_agreed is not None:
+        sim = np.asarray(simulated_agreed, dtype=bool)
+        worlds["versus_simulation"] = {"both_agree": _share(agreed & sim)[0],
+                                       "game_only": _share(agreed & ~sim)[0],
+                                       "simulation_only": _share(~agreed & sim)[0],
+                                       "neither": _share(~agreed & ~sim)[0]}
     return {"proposer": proposer, "responder": responder, "violate_week": game["violate_week"],
-            "replications": game["replications"], "payoffs": est, "offers": offers_out, "spe": spe}
+            "replications": game["replications"], "payoffs": est, "offers": offers_out, "worlds": worlds}
 
 
+_PROFILE = {"CC": "both comply", "CV": "Ukraine violates", "VC": "Russia violates", "VV": "both violate"}
 NF_ROWS = ("no offer", "offer, comply", "offer, violate")
 NF_COLS = ("reject", "accept, comply", "accept, violate")
 
 
-def normal_form(mean: dict, key: str, proposer: str, responder: str) -> dict:
-    """The reduced normal form of the game with one offer, and all its Nash equilibria.
+def normal_form(nodes: dict, key: str, proposer: str, responder: str) -> dict:
+    """The reduced normal form of the game with one offer, in every world: the share of
+    worlds in which each pure profile is a Nash equilibrium.
 
     Rows: the proposer's plans (no offer / offer and comply / offer and violate); columns:
     the responder's (reject / accept and comply / accept and violate). Degenerate by
-    construction (after "no offer" the responder's plan does not matter), see
-    :mod:`sim.analysis.equilibria`.
+    construction (after "no offer" the responder's plan does not matter), so it has
+    equilibria that are not subgame-perfect, e.g. "no offer" held up by the responder's
+    non-credible threat to reject.
     """
     def node(i, j):
         if i == 0:
@@ -395,17 +447,12 @@ def normal_form(mean: dict, key: str, proposer: str, responder: str) -> dict:
         ru, ua = (a_p, a_r) if proposer == "russia" else (a_r, a_p)
         return f"{key}|{ru}{ua}"
 
-    P = np.array([[mean[node(i, j)][proposer] for j in range(3)] for i in range(3)])
-    R = np.array([[mean[node(i, j)][responder] for j in range(3)] for i in range(3)])
-    sol = support_enumeration(P, R)
-    return {
-        "rows": list(NF_ROWS), "cols": list(NF_COLS),
-        "proposer_payoffs": P.round(4).tolist(), "responder_payoffs": R.round(4).tolist(),
-        "degenerate": sol.degenerate,
-        "equilibria": [{"proposer": [round(float(v), 4) for v in e.row],
-                        "responder": [round(float(v), 4) for v in e.col],
-                        "pure": e.pure} for e in sol],
-    }
+    P = np.stack([np.stack([nodes[node(i, j)][proposer] for j in range(3)], -1) for i in range(3)], -2)
+    Q = np.stack([np.stack([nodes[node(i, j)][responder] for j in range(3)], -1) for i in range(3)], -2)
+    ne = _pure_nash(P, Q)
+    return {"rows": list(NF_ROWS), "cols": list(NF_COLS),
+            "pure_nash_share": ne.mean(axis=0).round(4).tolist(),
+            "no_pure_equilibrium": int(np.count_nonzero(~ne.any(axis=(1, 2))))}
 
 
 def simulated_frequencies(out: Outcomes) -> dict:

@@ -10,9 +10,9 @@ from sim.commands.common import Console, add_run_options, check_horizon, positiv
 def register(sub) -> None:
     p = sub.add_parser("analyze", help="bargaining range, belief gap and equilibria of the offer game",
                        description="Compute both belligerents' reservation lines and the bargaining range "
-                                   "at every week, the belief gap, and the subgame-perfect and Nash equilibria "
-                                   "of the offer game (payoffs played by the simulator); print them next to the "
-                                   "simulated frequencies and write results/<name>-analysis/ "
+                                   "at every week, the belief gap, and the offer game (payoffs played by the "
+                                   "simulator) solved in every replication: the distribution of its equilibrium "
+                                   "paths next to the simulated frequencies; write results/<name>-analysis/ "
                                    "(analysis.json, figures/bargaining_range.png, figures/belief_gap.png).")
     p.add_argument("scenario", help="scenario YAML file, e.g. scenarios/freeze.yaml")
     add_run_options(p, out_default="results/<scenario name>-analysis")

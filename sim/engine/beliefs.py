@@ -159,7 +159,8 @@ class BeliefState:
 
 
 def observe_week(model, t: int) -> None:
-    """The model's weekly learning step: draw the observation noise, update, record.
+    """The model's weekly learning step: draw the observation noise and update (the model's
+    DataCollector records the posterior means).
 
     Called from :meth:`sim.engine.model.CeasefireModel.step` after the fighting. Noise is keyed
     by (seed, ``obs:front``, replication, week): replication ``i`` learns the same
@@ -172,18 +173,3 @@ def observe_week(model, t: int) -> None:
     eps = model.streams.normal("obs:front", t + 1)
     y = f["advance"] + state.noise_sd * eps
     state.observe(y, f["rho"], model.wp, f["fighting"])
-    if model.belief_path is not None:
-        for key in state.beliefs:
-            model.belief_path[key][t + 1] = state.mean(key)
-
-
-def init_paths(model) -> dict[str, np.ndarray] | None:
-    """(W+1, R) float32 trajectories of each belligerent's believed ``b`` (posterior mean)."""
-    if not model.record_trajectories:
-        return None
-    paths = {}
-    for key in BELLIGERENTS:
-        path = np.empty((model.horizon + 1, model.n), dtype=np.float32)
-        path[:] = np.asarray(model.actors[key].bias(), dtype=np.float64) * np.ones(model.n)
-        paths[key] = path
-    return paths

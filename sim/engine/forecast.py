@@ -63,23 +63,24 @@ def project(state: war.WarState, wp: war.WarParams, weeks, fight, ru_inflow, ua_
     """
     s = state.copy()
     nb = n_blocks(weeks)
-    rows = {k: [] for k in ("territory", "advance", "ru_casualties", "ua_casualties", "ru_force", "ua_force")}
+    shape = (nb,) + np.shape(s.territory)     # rows written in place (no per-projection np.stack)
+    out = {k: np.empty(shape) for k in ("territory", "advance", "ru_casualties", "ua_casualties",
+                                        "ru_force", "ua_force")}
     states = [state.copy()] if keep_states else None
     down = np.zeros(np.shape(s.territory), dtype=bool)
     decay = war.mean_decay(wp.cover, BLOCK_WEEKS)
     constants = None          # war.block_constants: the same until a side collapses
-    for _ in range(nb):
-        t0 = s.territory.copy()
+    for j in range(nb):
+        out["territory"][j] = s.territory
         if constants is None:
             live = np.where(down, 0.0, 1.0)
             constants = war.block_constants(wp, BLOCK_WEEKS, np.asarray(fight) * live, ru_inflow, ua_inflow,
                                             ru_rebuild, ua_rebuild, decay)
             all_live = not down.any()
         flows = war.block_step(s, wp, BLOCK_WEEKS, None, None, None, None, None, bias, constants=constants)
-        rows["territory"].append(t0)
         for k in ("advance", "ru_casualties", "ua_casualties", "ru_force", "ua_force"):
             keep = all_live or k in ("ru_force", "ua_force")      # (x * 1 = x where all are live)
-            rows[k].append(flows[k] if keep else flows[k] * live)
+            out[k][j] = flows[k] if keep else flows[k] * live
         if np.any(fight):
             ru_down, ua_down = war.collapsed(s, wp)
             newly = ~down & (ru_down | ua_down) & (np.asarray(fight) > 0)
@@ -90,7 +91,6 @@ def project(state: war.WarState, wp: war.WarParams, weeks, fight, ru_inflow, ua_
                 constants = None
         if keep_states:
             states.append(s.copy())
-    out = {k: np.stack(v) for k, v in rows.items()}
     out["states"] = states
     return out
 

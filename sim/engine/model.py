@@ -3,19 +3,30 @@
 Every state variable is an array of shape (R,). One ``step()`` is one week, in the fixed
 order of the protocol:
 
+Mesa's API carries the protocol: the four actors are the model's ``agents`` (an AgentSet, in
+creation order: Russia, Ukraine, the United States, Europe), ``belligerents`` and ``patrons``
+are AgentSet selections by type, and the weekly series are collected by a
+``mesa.DataCollector``. One Mesa model holds R vectorized replications: each agent acts on
+all R worlds at once (arrays of shape (R,)), so ``model.agents`` has four members however
+large R is.
+
 1. **diplomacy** - offers due this week are put to every replication still at war; each
-   actor decides (accept = no red line crossed and V_deal - V_war > e + noise); a deal
+   of ``model.agents`` decides (accept = no red line crossed and V_deal - V_war > e + noise); a deal
    needs every party; refused US-brokered offers trigger threats and pressure;
-2. **decisions** - in a ceasefire each belligerent weighs breaking it; a fixed-term truce
+2. **decisions** - in a ceasefire each of ``model.belligerents`` weighs breaking it; a fixed-term truce
    ends unless every party extends it;
 3. **fighting** - the war of attrition moves one week where the front is active; both
    sides rebuild where a full ceasefire holds; the belligerents update their beliefs from
    the observed front (:mod:`sim.engine.beliefs`);
-4. **aid and sanctions** - the United States and Europe set next week's aid;
-5. **record** - realized utilities and the weekly trajectories.
+4. **aid and sanctions** - ``model.patrons.do("set_policy")``: the United States, then
+   Europe (which fills part of the US shortfall), set next week's aid;
+5. **record** - realized utilities; ``model.datacollector.collect(model)`` stores the week's
+   territory and believed balance (``territory_path``, ``belief_path``: (W+1, R) float32).
 
 Randomness is keyed by (seed, stream, replication id, week) (:mod:`sim.engine.rng`), so replication
-``i`` is the same whatever R is: R separate runs with R=1 equal one R-run bit for bit.
+``i`` is the same whatever R is: R separate runs with R=1 equal one R-run bit for bit. Mesa's
+``model.rng`` is seeded with the run's seed but unused (one generator for R worlds would tie
+replication ``i``'s numbers to R and to the chunking).
 """
 
 from __future__ import annotations
@@ -27,8 +38,9 @@ import numpy as np
 
 from sim.engine import ceasefire_terms, information, lines, proposals, threats, valuation, war
 from sim.engine.forecast import TERMINAL_LINE
-from sim.engine.beliefs import BeliefState, init_paths, observe_week
+from sim.engine.beliefs import BELLIGERENTS, BeliefState, observe_week
 from sim.engine.actors import CLASSES
+from sim.engine.actors.base import Belligerent, Patron
 from sim.scenario.offers import ACTORS, Terms
 from sim.scenario.quantities import relief_share
 from sim.engine.rng import KeyedStreams
@@ -140,14 +152,16 @@ class CeasefireModel(mesa.Model):
         self.threat_cost_done = np.zeros(n)     # EUR bn/yr of sanctions carried out as threats
         self.threat_cut_done = np.zeros(n)      # production cut carried out as threats
 
-        # actors, in protocol order
-        self.actors = {a: CLASSES[a](self, scenario.actors[a],
-                                     information.apply_to_actor(scenario, draw_actor(scenario, a, self.streams), n))
-                       for a in ACTORS}
+        # actors, in protocol order: creating a mesa.Agent registers it in self.agents
+        for a in ACTORS:
+            CLASSES[a](self, scenario.actors[a],
+                       information.apply_to_actor(scenario, draw_actor(scenario, a, self.streams), n))
+        self.belligerents = self.agents.select(agent_type=Belligerent)
+        self.patrons = self.agents.select(agent_type=Patron)
+        self.actors = {agent.key: agent for agent in self.agents}      # by name, for the views
         self.russia, self.ukraine = self.actors["russia"], self.actors["ukraine"]
         self.united_states, self.europe = self.actors["united_states"], self.actors["europe"]
-        self.united_states.set_policy()
-        self.europe.set_policy()
+        self.patrons.do("set_policy")
         self.beliefs = BeliefState.from_model(self)     # learning from the battlefield
 
         # deal state per replication
@@ -189,10 +203,32 @@ class CeasefireModel(mesa.Model):
         self.utility = {a: np.zeros(n) for a in ACTORS}
         self.aid_spent = {"united_states": np.zeros(n), "europe": np.zeros(n)}
         self.record_trajectories = record_trajectories
-        self.territory_path = np.empty((self.horizon + 1, n), dtype=np.float32) if record_trajectories else None
+        reporters = {}
         if record_trajectories:
-            self.territory_path[0] = self.war.territory
-        self.belief_path = init_paths(self)
+            reporters["territory"] = lambda m: m.war.territory.astype(np.float32)
+            for key in BELLIGERENTS:    # the posterior mean of sim.engine.beliefs, or the fixed bias
+                reporters[f"belief_{key}"] = lambda m, key=key: np.broadcast_to(
+                    np.asarray(m.actors[key].current_bias(), dtype=np.float64), (m.n,)).astype(np.float32)
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        self.datacollector.collect(self)          # week 0
+
+    # -- the weekly series (collected by the DataCollector) -------------------------------
+    def series(self, name: str) -> np.ndarray | None:
+        """A collected weekly series as a (weeks collected, R) array; None if not recorded."""
+        rows = self.datacollector.model_vars.get(name)
+        return np.stack(rows) if rows else None
+
+    @property
+    def territory_path(self) -> np.ndarray | None:
+        """(W+1, R) float32: territory held by Russia at the start of each week and at the end."""
+        return self.series("territory")
+
+    @property
+    def belief_path(self) -> dict[str, np.ndarray] | None:
+        """(W+1, R) float32 per belligerent: the believed multiplier on Russia's power."""
+        if not self.record_trajectories:
+            return None
+        return {key: self.series(f"belief_{key}") for key in BELLIGERENTS}
 
     def choose(self, kind: str, actor: str, choice: np.ndarray, where: np.ndarray | None = None, **context):
         """The decision point ``kind`` of ``actor``: the model's ``choice``, or the decider's.
@@ -271,10 +307,10 @@ class CeasefireModel(mesa.Model):
         self.keep_or_break(t)
         self.fight(t)
         observe_week(self, t)
-        self.united_states.set_policy()
-        self.europe.set_policy()
+        self.patrons.do("set_policy")
         self.record(t)
         self.week += 1
+        self.datacollector.collect(self)
 
     def run(self) -> "CeasefireModel":
         while self.week < self.horizon:
@@ -356,7 +392,8 @@ class CeasefireModel(mesa.Model):
             proposals.propose(self, offer, live)
             self.decision_round += 1       # a new round of decisions: forecasts are recomputed
             decisions, believed = {}, {}
-            for key in self.actors:
+            for agent in self.agents:
+                key = agent.key
                 accept, believed[key] = self.on_pair(live, lambda m, key=key: accept_and_expect(m.actors[key], offer, t))
                 accept = self.choose("accept", key, accept, live, offer=index)
                 decisions[key] = accept
@@ -518,15 +555,14 @@ class CeasefireModel(mesa.Model):
         resting = f["resting"]
         relief = self.week_relief
         s = self.war
-        for key, actor in self.actors.items():
+        for actor in self.agents:
+            key = actor.key
             econ = np.where(resting, actor.econ(self, peace=True, relief=relief), actor.econ(self, peace=False))
             cost = actor.w_cas * actor.own_casualties(f["ru_casualties"], f["ua_casualties"]) / 10.0 \
                 + actor.w_econ * econ / 10.0 + actor.w_sec * actor.threat(s.ru_force, s.ua_force) / 100.0 / 52.0
             self.utility[key] += disc * (actor.sign * s.territory / 52.0 - cost)
         self.aid_spent["united_states"] += self.us_aid / 52.0 * live
         self.aid_spent["europe"] += self.eu_aid / 52.0 * live
-        if self.record_trajectories:
-            self.territory_path[t + 1] = s.territory
 
     # -- results ---------------------------------------------------------------------------
     def outcome_class(self) -> np.ndarray:

@@ -13,13 +13,18 @@ def test_analyze_prints_range_equilibrium_and_frequencies_and_writes_folder(tmp_
                                "--horizon-weeks", "60", "--out", out)
     assert code == 0, stderr
     for text in ("Bargaining range at the start", "a bargaining range exists in", "Over time",
-                 "Subgame-perfect equilibrium", "Normal form of 'freeze'", "Simulated frequencies"):
+                 "solved in each of the 120 worlds", "Equilibrium paths", "game, per world",
+                 "Normal form of 'freeze'"):
         assert text in stdout
     report = json.loads((out / "analysis.json").read_text())
     assert report["replications"] == 120 and report["offer"]["name"] == "freeze"
     assert [r["week"] for r in report["over_time"]] == [0, 13, 26, 52]
     assert 0.0 <= report["start"]["range_share"] <= 1.0
-    assert report["game"]["spe"]["proposer"] == "russia"
+    assert report["game"]["proposer"] == "russia" and "spe" not in report["game"]
+    paths = report["game"]["worlds"]["paths"]
+    assert abs(sum(share for share, _ in paths.values()) - 1.0) < 1e-5
+    assert abs(sum(report["game"]["worlds"]["versus_simulation"].values()) - 1.0) < 1e-5
+    assert "world by world" in stdout
     for node in report["game"]["payoffs"].values():
         for mean, se in node.values():
             assert se is None or se >= 0

@@ -112,12 +112,60 @@ def test_stronger_agreements_break_down_less():
 def test_mesa_structure():
     import mesa
 
+    from sim.engine.actors import Europe, Russia, Ukraine, UnitedStates
+
     s = _freeze_week0(replications=5)
     m = CeasefireModel(s)
     assert isinstance(m, mesa.Model)
     assert len(m.agents) == 4 and all(isinstance(a, mesa.Agent) for a in m.agents)
+    assert [type(a) for a in m.agents] == [Russia, Ukraine, UnitedStates, Europe]
+    assert [type(a) for a in m.belligerents] == [Russia, Ukraine]
+    assert [type(a) for a in m.patrons] == [UnitedStates, Europe]
     m.step()
-    assert m.week == 1
+    assert m.week == 1 and m.steps == 1
+
+
+def test_the_patrons_act_through_their_agentset():
+    """Aid is set by ``model.patrons.do``: a patron left out of the AgentSet sets nothing."""
+    from sim.engine.actors import UnitedStates
+
+    s = _freeze_week0(replications=20)
+    full, only_us = CeasefireModel(s), CeasefireModel(s)
+    only_us.patrons = only_us.agents.select(agent_type=UnitedStates)
+    only_us.us_aid = only_us.us_aid + 1.0
+    only_us.eu_aid = np.full(only_us.n, -7.0)
+    full.step(), only_us.step()
+    assert np.array_equal(only_us.eu_aid, np.full(only_us.n, -7.0))       # Europe never acted
+    assert np.array_equal(only_us.us_aid, full.us_aid)                      # the US did
+
+
+def test_weekly_series_are_collected_by_the_datacollector(root):
+    s = load_scenario(root / "scenarios" / "freeze.yaml").with_changes({"replications": 30})
+    m = CeasefireModel(s, horizon_weeks=12).run()
+    df = m.datacollector.get_model_vars_dataframe()
+    assert list(df.columns) == ["territory", "belief_russia", "belief_ukraine"] and len(df) == 13
+    assert m.territory_path.shape == (13, 30) and m.territory_path.dtype == np.float32
+    assert np.array_equal(m.territory_path[-1], m.war.territory.astype(np.float32))
+    assert np.array_equal(m.belief_path["russia"][-1], m.russia.current_bias().astype(np.float32))
+    assert not np.array_equal(m.territory_path[0], m.territory_path[-1])       # the front moved
+    quiet = CeasefireModel(s, horizon_weeks=12, record_trajectories=False).run()
+    assert quiet.territory_path is None and quiet.belief_path is None
+    assert quiet.datacollector.model_vars == {}
+
+
+def test_mesa_rng_is_unused(root):
+    """Every draw comes from the keyed streams: disturbing Mesa's own generators changes nothing."""
+    s = load_scenario(root / "scenarios" / "freeze.yaml").with_changes({"replications": 40})
+    plain = CeasefireModel(s, horizon_weeks=60).run()
+    other = CeasefireModel(s, horizon_weeks=60)
+    for _ in range(30):
+        other.rng = np.random.default_rng(other.rng.integers(1 << 30))
+        other.random.seed(int(other.rng.integers(1 << 30)))
+        other.step()
+    other.run()
+    for key in ("russia", "ukraine"):
+        assert np.array_equal(plain.utility[key], other.utility[key])
+    assert np.array_equal(plain.territory_path, other.territory_path)
 
 
 def test_stronger_sanctions_slow_russia():
