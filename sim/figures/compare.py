@@ -26,7 +26,7 @@ from sim.engine.model import OUTCOME_CLASSES  # noqa: E402
 from sim.scenario.offers import ACTORS  # noqa: E402
 from sim.engine.outcomes import Outcomes  # noqa: E402
 from sim.output.summary import kaplan_meier, wilson  # noqa: E402
-from sim.figures.style import ACTOR_COLOURS, DPI  # noqa: E402
+from sim.figures.style import ACTOR_COLOURS, DPI, fit_text  # noqa: E402
 from sim.output.labels import LABELS  # noqa: E402
 
 #: Scenario colours, in order (Okabe-Ito; yellow last: weak on white).
@@ -60,7 +60,7 @@ def _style(ax, title, xlabel, ylabel):
 
 
 def _save(fig, dest: Dest) -> Dest:
-    fig.tight_layout()
+    fit_text(fig)
     fig.savefig(dest, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return dest
