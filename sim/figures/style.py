@@ -84,14 +84,22 @@ def _narrow(t, ratio: float) -> bool:
 
 
 def _wrap(t, renderer, box) -> bool:
-    """Wrap a text that sticks out sideways so it fits the canvas width."""
+    """Wrap a text that sticks out of the canvas along its own direction (sideways; up or
+    down for a vertical label, e.g. a colour bar's) so it fits."""
     bb = t.get_window_extent(renderer)
-    left, right = _overflow(bb, box)
-    if left <= EDGE_PX and right <= EDGE_PX:
+    vertical = abs(((t.get_rotation() + 45) % 180) - 45) > 45          # about 90 or 270 degrees
+    if vertical:
+        low, high = max(0.0, box.y0 - bb.y0), max(0.0, bb.y1 - box.y1)
+        length = bb.height
+    else:
+        low, high = _overflow(bb, box)
+        length = bb.width
+    if low <= EDGE_PX and high <= EDGE_PX:
         return False
-    centred = t.get_horizontalalignment() == "center"
-    allowed = bb.width - (2 * max(left, right) if centred else left + right)
-    return _narrow(t, max(allowed, 1.0) / max(bb.width, 1.0))
+    centred = (t.get_verticalalignment() if vertical else t.get_horizontalalignment()) in ("center", "center_baseline")
+    centred = centred or vertical                                   # rotated labels are centred on the axis
+    allowed = length - (2 * max(low, high) if centred else low + high)
+    return _narrow(t, max(allowed, 1.0) / max(length, 1.0))
 
 
 def _wrap_legend(legend, renderer, box) -> bool:
