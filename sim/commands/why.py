@@ -80,7 +80,7 @@ def format_table(row: dict, actor: str) -> str:
 def format_flip(actor: str, found: dict) -> str:
     lines = [f"What would flip {LABELS.get(actor, actor)} (accepts {found['baseline']:.0%} of "
              f"{found['replications']} replications now; {found['tried']} single changes tried):"]
-    for kind in ("term", "red_line", "assumption"):
+    for kind in ("term", "term_value", "red_line", "assumption"):
         f = found.get(kind)
         if f is not None:
             lines.append(f"  {f['kind']:<11} {f['change']}  -> accepts {f['accept_share']:.0%}")
