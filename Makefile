@@ -2,12 +2,13 @@
 #   make demo   set up .venv, install the core + tables, run the three shipped scenarios (results/ + figures)
 #   make test   set up .venv, install with test extras and a headless browser, run the tests
 #   make validation-docs   regenerate docs/validation.md and its figures (a few minutes)
+#   make docs-site   build the documentation site from docs/ into site/ (offline; open site/index.html)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv bench docs validation-docs clean
+.PHONY: demo test venv bench docs docs-site validation-docs clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"'
@@ -47,8 +48,12 @@ docs: venv
 	$(BIN)/ceasefire-sim explain --parameters --markdown > docs/parameters.md
 	$(BIN)/ceasefire-sim explain --sources --markdown > docs/sources.md
 
+docs-site: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@echo "site/index.html: the documentation site (no server or network needed)"
+
 validation-docs: venv
 	$(BIN)/python scripts/make_validation_docs.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis site

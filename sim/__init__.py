@@ -2,8 +2,8 @@
 
 Public API (defined in :mod:`sim.api`, each name imported on first use)::
 
-    from sim import load_scenario, simulate, summarize, run_scenario, sweep, design
-    from sim import compare, report, analyze, sensitivity, explain_actor
+    from sim import load_scenario, simulate, summarize, summary_frame, run_scenario, sweep, design
+    from sim import compare, report, analyze, sensitivity, explain_actor, why, find_flips, discover
 
 ``import sim`` itself imports nothing heavy (no Mesa, matplotlib, pandas or SciPy):
 the names are resolved lazily through a module ``__getattr__`` (PEP 562).
@@ -27,4 +27,4 @@ def __dir__() -> list[str]:
 
 __all__ = ["__version__", "load_scenario", "loads_scenario", "Scenario", "simulate", "summarize", "Outcomes",
            "run_scenario", "compare", "report", "ReportRun", "analyze", "sensitivity", "explain_actor",
-           "explain_parameters", "sweep", "design"]
+           "explain_parameters", "sweep", "design", "summary_frame", "margins", "why", "find_flips", "discover"]

@@ -14,7 +14,9 @@ name               what it is
 =================  ===========================================================
 load_scenario      scenario YAML file -> :class:`Scenario` (``loads_scenario``: text)
 simulate           run a scenario's replications -> :class:`Outcomes`
-summarize          outcome probabilities with intervals, quantiles (a dict)
+summarize          outcome probabilities with intervals, quantiles (a dict; ``as_frame=True``: a table)
+summary_frame      the summary as a tidy pandas DataFrame (scenario, quantity, key, statistic, value)
+margins            per offer and actor, the parts of the accept decision (what ``why`` prints)
 run_scenario       ``ceasefire-sim run``: simulate and write a results folder
 compare            ``ceasefire-sim compare``: scenarios with common random numbers
 report             ``render_report``: the self-contained HTML report (with ``ReportRun``)
@@ -22,6 +24,10 @@ analyze            ``ceasefire-sim analyze``: bargaining range and equilibria
 sensitivity        ``ceasefire-sim sensitivity``: one-at-a-time sensitivity
 explain_actor      ``ceasefire-sim explain ACTOR`` (``explain_parameters``: ``--parameters``)
 sweep              ``ceasefire-sim sweep``: a parameter sweep -> pandas DataFrame
+design             ``ceasefire-sim design``: offer packages and their Pareto front -> DataFrame
+why                ``ceasefire-sim why``: the decomposition and what would flip it -> dict (why.json)
+find_flips         the what-would-flip-it search of ``why`` for one actor
+discover           ``ceasefire-sim discover``: PRIM box, CART tree, feature scores of a results folder
 =================  ===========================================================
 
 Where each piece lives: scenarios in :mod:`sim.scenario`, the model in :mod:`sim.engine`,
@@ -44,6 +50,9 @@ LAZY = {
     "DEFAULT_CHUNK": ("sim.engine.simulate", "DEFAULT_CHUNK"),
     "Outcomes": ("sim.engine.outcomes", "Outcomes"),
     "summarize": ("sim.output.summary", "summarize"),
+    "summary_frame": ("sim.output.summary", "summary_frame"),
+    "margins": ("sim.output.summary", "margins"),
+    "find_flips": ("sim.analysis.flip", "find_flips"),
     "run_scenario": ("sim.pipeline.runner", "run_scenario"),
     "RunResult": ("sim.pipeline.runner", "RunResult"),
     "compare": ("sim.analysis.compare", "run_comparison"),
@@ -74,6 +83,33 @@ def design(scenario, **kwargs):
     return _design(scenario, **kwargs)
 
 
+def why(scenario, actor: str | None = None, offer: int = 0, *, replications: int = 1000, flip: bool = True,
+        flip_replications: int = 300, seed: int | None = None) -> dict:
+    """Why an offer fails: each actor's decision parts at the offer's first week and, for an
+    actor refusing in most replications, the smallest single change that flips it (the
+    ``why.json`` of ``ceasefire-sim why``). ``scenario`` is a path or a :class:`Scenario`."""
+    from sim.commands import why as _why
+    from sim.scenario.schema import Scenario, load_scenario
+
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if seed is not None:
+        s = s.with_changes({"seed": seed})
+    report, _texts, _row = _why.decompose(s, _why.check_actor(actor), _why.check_offer(offer, s), replications,
+                                          flip, flip_replications)
+    return report
+
+
+def discover(folder, condition: str, **settings):
+    """Scenario discovery on a sweep or run results folder: the PRIM box, CART tree and
+    feature scores of the rows meeting ``condition`` (:class:`sim.analysis.discovery.Discovery`);
+    ``settings`` are those of :class:`sim.analysis.discovery.Settings` (``min_coverage``,
+    ``trees``, ...). Needs the ``[discovery]`` extra."""
+    from sim.analysis.discovery import Settings, discover as _discover
+    from sim.commands.discover import load_table
+
+    return _discover(load_table(folder), condition, Settings(**settings))
+
+
 def __getattr__(name: str):
     try:
         module, attr = LAZY[name]
@@ -88,4 +124,4 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__all__ = [*LAZY, "sweep", "design"]
+__all__ = [*LAZY, "sweep", "design", "why", "discover"]

@@ -27,7 +27,8 @@ _BAD_PATH_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, err
                     errno.EROFS, errno.ENAMETOOLONG, errno.ELOOP}
 
 #: Sub-command modules in the order ``--help`` lists them.
-COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "sensitivity", "rerun", "sweep", "sweep_analyze", "discover", "design", "why", "play", "replay", "debrief"]
+COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "sensitivity", "rerun", "sweep", "sweep_analyze",
+            "discover", "design", "why", "play", "replay", "debrief", "completion"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         module.register(sub)
     for p in {id(p): p for p in sub.choices.values()}.values():
         add_verbosity(p)                    # -q/--quiet, -v/--verbose: every command, defined once
+    parser.set_defaults(root_parser=parser)  # `completion` describes the whole parser
     return parser
 
 

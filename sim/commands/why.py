@@ -83,7 +83,7 @@ def format_table(row: dict, actor: str) -> str:
 def format_flip(actor: str, found: dict) -> str:
     lines = [f"What would flip {LABELS.get(actor, actor)} (accepts {found['baseline']:.0%} of "
              f"{found['replications']} replications now; {found['tried']} single changes tried):"]
-    for kind in ("term", "red_line", "assumption"):
+    for kind in ("term", "term_value", "red_line", "assumption"):
         f = found.get(kind)
         if f is not None:
             lines.append(f"  {f['kind']:<11} {f['change']}  -> accepts {f['accept_share']:.0%}")
@@ -106,28 +106,21 @@ def quantity_vetoes_everywhere(out, scenario, actor: str, index: int) -> list[st
             if rl.enabled and is_quantity(rl.when) and shares.get(name) == 1.0]
 
 
-def main(args) -> int:
-    from sim.analysis.flip import find_flips              # the model and figures: imported on use
+def decompose(scenario, actors: list[str], index: int, replications: int = 1000, flip: bool = True,
+              flip_replications: int = 300) -> tuple[dict, list[str], dict]:
+    """The decomposition (and flips) of ``why``: ``(report, texts, margins row)``; the report is
+    what ``why.json`` holds, the texts what the command prints per actor."""
+    from sim.analysis.flip import find_flips              # the model: imported on use
     from sim.engine.actors.base import vetoing_red_lines
     from sim.engine.simulate import simulate
-    from sim.figures.why import waterfall
-    from sim.output import results
     from sim.output.summary import margins
-    from sim.scenario.schema import load_scenario
 
-    actors = check_actor(args.actor)
-    scenario = load_scenario(args.scenario)
-    index = check_offer(args.offer, scenario)
-    target = Path(args.out) if args.out else Path("results") / f"{scenario.name}-why"
-    results.check_target(target, args.force)
-    if args.seed is not None:
-        scenario = scenario.with_changes({"seed": args.seed})
     offer = scenario.offers[index]
-    out = simulate(scenario, replications=args.replications, horizon_weeks=offer.week + 1,
+    out = simulate(scenario, replications=replications, horizon_weeks=offer.week + 1,
                    record_trajectories=False)
     row = margins(out)[index]
     report = {"scenario": scenario.name, "offer": index, "week": row["week"], "seed": scenario.seed,
-              "replications": args.replications, "margins": {}, "vetoed_by": {}, "flips": {}}
+              "replications": replications, "margins": {}, "vetoed_by": {}, "flips": {}}
     texts = []
     for a in actors:
         part = row["actors"].get(a)
@@ -141,12 +134,29 @@ def main(args) -> int:
             text += f"\n  vetoed by red line{'s' if len(crossed) > 1 else ''}: {', '.join(crossed)} (refuses whatever the margin)"
         texts.append(text)
         accepts = 0.0 if crossed else part["total_positive_share"]
-        if not args.no_flip and accepts < 0.5:
-            found = find_flips(scenario, a, index, replications=args.flip_replications)
+        if flip and accepts < 0.5:
+            found = find_flips(scenario, a, index, replications=flip_replications)
             flat = {k: (v.to_json() if hasattr(v, "to_json") else v) for k, v in found.items()}
-            flat["replications"] = args.flip_replications
+            flat["replications"] = flip_replications
             report["flips"][a] = flat
             texts.append(format_flip(a, flat))
+    return report, texts, row
+
+
+def main(args) -> int:
+    from sim.figures.why import waterfall                  # figures: imported on use
+    from sim.output import results
+    from sim.scenario.schema import load_scenario
+
+    actors = check_actor(args.actor)
+    scenario = load_scenario(args.scenario)
+    index = check_offer(args.offer, scenario)
+    target = Path(args.out) if args.out else Path("results") / f"{scenario.name}-why"
+    results.check_target(target, args.force)
+    if args.seed is not None:
+        scenario = scenario.with_changes({"seed": args.seed})
+    report, texts, row = decompose(scenario, actors, index, args.replications, not args.no_flip,
+                                   args.flip_replications)
     print(f"Why: {scenario.title}, offer {index} at week {row['week']} ({row['replications']} replications)\n")
     print("\n\n".join(texts))
     with results.staged_folder(target, args.force) as tmp:

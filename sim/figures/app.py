@@ -28,7 +28,7 @@ from sim.engine.outcomes import Outcomes
 from sim.output.labels import LABELS
 from sim.output.summary import kaplan_meier
 from sim.scenario.offers import ACTORS
-from sim.figures.style import OKABE_ITO
+from sim.figures.style import OKABE_ITO, fit_text
 
 #: (colour, line style, hatch) per scenario slot: blue, orange, bluish green (as in
 #: :data:`sim.figures.compare.SCENARIO_COLOURS` / ``SCENARIO_HATCHES``).
@@ -204,7 +204,7 @@ def render_png(data: dict[str, Any], name: str) -> bytes:
     _DRAW[chart["kind"]](ax, chart, data["runs"])
     _legend(ax, len(data["runs"]))
     _style(ax, chart)
-    fig.tight_layout()
+    fit_text(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()

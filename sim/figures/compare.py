@@ -25,7 +25,7 @@ from sim.engine.model import OUTCOME_CLASSES  # noqa: E402
 from sim.scenario.offers import ACTORS  # noqa: E402
 from sim.engine.outcomes import Outcomes  # noqa: E402
 from sim.output.summary import kaplan_meier, wilson  # noqa: E402
-from sim.figures.style import ACTOR_COLOURS, DPI  # noqa: E402
+from sim.figures.style import ACTOR_COLOURS, DPI, fit_text  # noqa: E402
 from sim.figures.palette import (Figure, SCENARIO_COLOURS, SCENARIO_HATCHES, SCENARIO_LINES,  # noqa: E402,F401
                                  scenario_colour, scenario_hatch)
 from sim.output.labels import LABELS  # noqa: E402
@@ -46,7 +46,7 @@ def _style(ax, title, xlabel, ylabel):
 
 
 def _save(fig, dest: Dest) -> Dest:
-    fig.tight_layout()
+    fit_text(fig)
     fig.savefig(dest, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return dest

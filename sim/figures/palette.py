@@ -56,7 +56,8 @@ RUN_FIGURES = [
     ("territory_fan.png", "Territory held by Russia week by week: the median and the bands that hold 50% and "
                           "90% of the replications."),
     ("casualties_cost.png", "Casualties of each side and Western military aid over the simulated period, "
-                            "with their medians."),
+                            "with their medians. A bar at zero casualties counts the wars in which a ceasefire "
+                            "agreed in week 0 held to the horizon."),
 ]
 #: The outcome columns the run's figures read (besides the summary and the trajectories).
 RUN_FIGURE_COLUMNS = ("ceasefire_start_week", "ceasefire_duration_weeks", "ceasefire_censored",

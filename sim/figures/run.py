@@ -84,20 +84,47 @@ def territory_fan(out: Outcomes, title: str, path: Path) -> Path:
     return save_png(fig, path)
 
 
+def zero_casualty_note(out: Outcomes) -> tuple[int, str] | None:
+    """Why some wars have no casualties at all: ``(count, words)``, or None if none has.
+
+    A war without a single casualty is one where a ceasefire was agreed in week 0 and held
+    to the horizon (the freeze accepted at once); any other is counted apart.
+    """
+    c = out.columns
+    zero = (c["casualties_russia_k"] == 0) & (c["casualties_ukraine_k"] == 0)
+    k = int(np.count_nonzero(zero))
+    if not k:
+        return None
+    held = zero & (c["ceasefire_start_week"] == 0) & c["ceasefire_censored"]
+    h = int(np.count_nonzero(held))
+    share = f"{k:,} of {out.n:,} wars ({k / out.n:.0%})"
+    if h == k:
+        return k, f"bar at 0: {share}\nwith no casualties: a ceasefire\nagreed in week 0 held to the end"
+    return k, f"bar at 0: {share}\nwith no casualties; {h:,} of them:\na ceasefire agreed in week 0\nheld to the end"
+
+
 def casualties_and_cost(out: Outcomes, title: str, path: Path) -> Path:
     c = out.columns
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4.2))
+    note = zero_casualty_note(out)
     panels = [
-        (c["casualties_russia_k"], "Russian casualties", "thousand killed and wounded", ACTOR_COLOURS["russia"]),
-        (c["casualties_ukraine_k"], "Ukrainian casualties", "thousand killed and wounded", ACTOR_COLOURS["ukraine"]),
-        (c["aid_us_bn"] + c["aid_europe_bn"], "Western military aid", "EUR billion", ACTOR_COLOURS["europe"]),
+        (c["casualties_russia_k"], "Russian casualties", "thousand killed and wounded", ACTOR_COLOURS["russia"], True),
+        (c["casualties_ukraine_k"], "Ukrainian casualties", "thousand killed and wounded", ACTOR_COLOURS["ukraine"],
+         True),
+        (c["aid_us_bn"] + c["aid_europe_bn"], "Western military aid (US and Europe)", "EUR billion",
+         ACTOR_COLOURS["europe"], False),
     ]
-    for ax, (x, name, unit, colour) in zip(axes, panels):
-        ax.hist(x, bins=40, color=colour, alpha=0.85, edgecolor="white")
+    for ax, (x, name, unit, colour, casualties) in zip(axes, panels):
+        counts, edges, _ = ax.hist(x, bins=40, color=colour, alpha=0.85, edgecolor="white")
         ax.axvline(np.median(x), color="black", linestyle="--", linewidth=1, label=f"median {np.median(x):,.0f}")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="center right" if casualties and note is not None else "upper right", fontsize=8)
+        if casualties and note is not None:
+            ax.set_ylim(0, counts.max() * 1.55)        # room above the bars for the note
+            ax.annotate(note[1], xy=((edges[0] + edges[1]) / 2, counts[0]), xytext=(0.03, 0.97),
+                        textcoords="axes fraction", ha="left", va="top", fontsize=8,
+                        arrowprops={"arrowstyle": "->", "color": "#333333", "lw": 0.8})
         style_axes(ax, name, unit, "replications")
-    fig.suptitle(f"{title}: casualties and cost over {out.horizon_weeks} weeks", fontsize=12)
+    fig.suptitle(f"{title}: casualties and Western aid over {out.horizon_weeks} weeks", fontsize=12)
     return save_png(fig, path)
 
 

@@ -7,6 +7,7 @@ its colour in every figure.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -26,8 +27,109 @@ def style_axes(ax, title, xlabel, ylabel):
         ax.spines[side].set_visible(False)
 
 
+#: Slack (pixels) a text may touch the canvas edge by before it is wrapped.
+EDGE_PX = 1.0
+
+
+def _drawn_texts(fig, renderer):
+    """The text artists that are drawn: titles, labels, legends, annotations, visible tick labels."""
+    from matplotlib.text import Text
+
+    ticks = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks.update(id(t.label1) for t in axis.get_major_ticks() + axis.get_minor_ticks())
+            ticks.update(id(t.label2) for t in axis.get_major_ticks() + axis.get_minor_ticks())
+    drawn = [] if not fig.axes else [t for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                                     for tick in axis._update_ticks() for t in (tick.label1, tick.label2)
+                                     if t.get_visible()]
+    others = [t for t in fig.findobj(Text) if id(t) not in ticks]
+    return [t for t in others + drawn if t.get_visible() and t.get_text().strip()
+            and t.get_figure(root=True) is fig]
+
+
+def overflowing_texts(fig) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Texts whose extent leaves the canvas: ``(text, (x0, y0, x1, y1) in pixels)``."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    out = []
+    for t in _drawn_texts(fig, renderer):
+        bb = t.get_window_extent(renderer)
+        if (bb.x0 < box.x0 - EDGE_PX or bb.x1 > box.x1 + EDGE_PX
+                or bb.y0 < box.y0 - EDGE_PX or bb.y1 > box.y1 + EDGE_PX):
+            out.append((t.get_text(), (bb.x0, bb.y0, bb.x1, bb.y1)))
+    return out
+
+
+def _overflow(bb, box) -> tuple[float, float]:
+    return max(0.0, box.x0 - bb.x0), max(0.0, bb.x1 - box.x1)
+
+
+def _narrow(t, ratio: float) -> bool:
+    """Wrap ``t`` onto more lines, its longest line about ``ratio`` of what it is; False if it cannot."""
+    lines = t.get_text().split("\n")
+    longest = max(len(line) for line in lines)
+    chars = max(6, min(longest - 1, int(longest * 0.95 * ratio)))
+    wrapped = "\n".join(textwrap.fill(line, chars, break_long_words=False) if len(line) > chars else line
+                         for line in lines)
+    if wrapped == t.get_text():
+        return False
+    t.set_text(wrapped)
+    return True
+
+
+def _wrap(t, renderer, box) -> bool:
+    """Wrap a text that sticks out of the canvas along its own direction (sideways; up or
+    down for a vertical label, e.g. a colour bar's) so it fits."""
+    bb = t.get_window_extent(renderer)
+    vertical = abs(((t.get_rotation() + 45) % 180) - 45) > 45          # about 90 or 270 degrees
+    if vertical:
+        low, high = max(0.0, box.y0 - bb.y0), max(0.0, bb.y1 - box.y1)
+        length = bb.height
+    else:
+        low, high = _overflow(bb, box)
+        length = bb.width
+    if low <= EDGE_PX and high <= EDGE_PX:
+        return False
+    centred = (t.get_verticalalignment() if vertical else t.get_horizontalalignment()) in ("center", "center_baseline")
+    centred = centred or vertical                                   # rotated labels are centred on the axis
+    allowed = length - (2 * max(low, high) if centred else low + high)
+    return _narrow(t, max(allowed, 1.0) / max(length, 1.0))
+
+
+def _wrap_legend(legend, renderer, box) -> bool:
+    """Wrap every entry of a legend that sticks out sideways (the entries share its width)."""
+    bb = legend.get_window_extent(renderer)
+    left, right = _overflow(bb, box)
+    if left <= EDGE_PX and right <= EDGE_PX:
+        return False
+    ratio = max(bb.width - 2 * max(left, right), 1.0) / max(bb.width, 1.0)
+    return any([_narrow(t, ratio) for t in legend.get_texts() if t.get_text().strip()])
+
+
+def fit_text(fig, rounds: int = 8) -> None:
+    """Lay ``fig`` out so every text fits the canvas: tight layout, then wrap whatever sticks
+    out sideways (legends as a whole, titles, long labels) onto more lines and lay out again."""
+    import warnings
+
+    for _ in range(rounds):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # "tight_layout not applied" on crowded figures
+            fig.tight_layout()
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
+        in_legends = {id(t) for lg in legends for t in lg.get_texts()}
+        changed = [_wrap_legend(lg, renderer, fig.bbox) for lg in legends]
+        if not any(changed):
+            changed = [_wrap(t, renderer, fig.bbox) for t in _drawn_texts(fig, renderer) if id(t) not in in_legends]
+        if not any(changed):
+            return
+
+
 def save_png(fig, path: Path) -> Path:
-    fig.tight_layout()
+    fit_text(fig)
     fig.savefig(path, dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return path

@@ -198,8 +198,11 @@ def offers(out: Outcomes) -> list[dict[str, Any]]:
     return rows
 
 
-def summarize(out: Outcomes, scenario_name: str = "") -> dict[str, Any]:
-    """The summary of a run (what ``summary.json`` holds)."""
+def summarize(out: Outcomes, scenario_name: str = "", *, as_frame: bool = False):
+    """The summary of a run (what ``summary.json`` holds); a tidy DataFrame with ``as_frame``
+    (:func:`summary_frame`)."""
+    if as_frame:
+        return summary_frame(summarize(out, scenario_name))
     c = out.columns
     n = out.n
     probs, intervals = {}, {}
@@ -271,6 +274,71 @@ def chosen_line(out: Outcomes) -> dict[str, Any]:
     agreed = offered & (c["ceasefire_start_week"] >= 0)
     return {"offered_replications": int(np.count_nonzero(offered)), "pct": _quantiles(line[offered]),
             "agreed_replications": int(np.count_nonzero(agreed)), "agreed_pct": _quantiles(line[agreed])}
+
+
+#: Interval entries of the summary and the probabilities they belong to.
+_INTERVALS = {"outcome_intervals_95": "outcome_probabilities", "acceptance_intervals_95": "acceptance_probability",
+              "agreed_interval": "agreed_probability"}
+FRAME_COLUMNS = ("scenario", "quantity", "key", "statistic", "value")
+
+
+def _leaves(obj, path: tuple):
+    """``(key path, statistic, value)`` of every number under ``obj``."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if str(k) in _INTERVALS and isinstance(v, (list, tuple)):
+                yield (*path, _INTERVALS[str(k)]), "low_95", v[0]
+                yield (*path, _INTERVALS[str(k)]), "high_95", v[1]
+            elif str(k) in _INTERVALS.values() and not isinstance(v, (dict, list, tuple)):
+                yield (*path, str(k)), "value", v
+            else:
+                yield from _leaves(v, (*path, str(k)))
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            yield from _leaves(v, (*path, str(i)))
+    elif obj is None or isinstance(obj, (bool, int, float, np.integer, np.floating)):
+        yield path[:-1], path[-1], obj
+
+
+def summary_frame(summary) -> Any:
+    """A run's summary as a tidy table (pandas DataFrame): one row per number.
+
+    ``summary`` is a :func:`summarize` dict or an :class:`Outcomes`. Columns: ``scenario``;
+    ``quantity`` (the summary's entry: ``outcome_probabilities``, ``acceptance_probability``,
+    ``territory_end_pct``, ``margins``, ...; ``run`` for replications, seed, horizon);
+    ``key`` (what it is about: an outcome class, an actor, ``russia.four_regions``,
+    ``offer 0.russia.parts.territory``; empty for a number about the whole quantity);
+    ``statistic`` (``value``; ``low_95``/``high_95``, the 95% Wilson interval of a probability;
+    ``q05``...``q95``, ``mean``, ...); ``value`` (a float, NaN where undefined). The intervals
+    sit beside their probabilities, e.g.
+    ``f[f.quantity == "outcome_probabilities"].pivot(index="key", columns="statistic", values="value")``.
+    """
+    import pandas as pd
+
+    if isinstance(summary, Outcomes):
+        summary = summarize(summary)
+    rows = []
+    for quantity, entry in summary.items():
+        if quantity == "scenario":
+            continue
+        if quantity == "margins":
+            entry = {f"offer {m['offer']}": {"week": m["week"], "replications": m["replications"], **m["actors"]}
+                     for m in entry}
+        if not isinstance(entry, (dict, list, tuple)):
+            rows.append(("run", "", quantity, entry))
+        elif quantity in _INTERVALS:
+            for key, pair in entry.items():
+                for stat, v in zip(("low_95", "high_95"), pair or (None, None)):
+                    rows.append((_INTERVALS[quantity], key, stat, v))
+        elif quantity in _INTERVALS.values():
+            rows += [(quantity, key, "value", v) for key, v in entry.items()]
+        else:
+            rows += [(quantity, ".".join(path), stat, v) for path, stat, v in _leaves(entry, ())]
+    frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS[1:]))
+    frame["value"] = np.array([np.nan if v is None else float(v) for v in frame["value"]], dtype=np.float64)
+    frame.insert(0, "scenario", summary.get("scenario", ""))
+    order = {q: i for i, q in enumerate(["run", *summary])}
+    return frame.sort_values("quantity", key=lambda q: q.map(order), kind="stable").reset_index(drop=True)
 
 
 def survival_at(times: np.ndarray, surv: np.ndarray, weeks: float) -> float:

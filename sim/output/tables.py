@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from sim.engine.model import OUTCOME_CLASSES
 from sim.scenario.offers import ACTORS
-from sim.output.labels import LABELS
+from sim.output.labels import LABELS, part_label
+
+#: Parts shown per actor in the run summary's margins (the largest medians in size).
+MARGIN_TOP = 3
 
 
 def _pct(x) -> str:
@@ -32,6 +35,9 @@ def format_summary(summary: dict, title: str = "") -> str:
     if "decisions" in summary:
         lines.append("")
         lines += why_table(summary)
+    if summary.get("margins"):
+        lines.append("")
+        lines += margin_lines(summary)
     d = summary["ceasefire_duration"]
     lines.append("")
     med = d["median_weeks_km"]
@@ -79,4 +85,25 @@ def why_table(summary: dict) -> list[str]:
     w = max(len("vetoed by a red line"), *(len(r[1]) for r in rows)) + 3
     out = [f"{'why':<26}{'vetoed by a red line':<{w}}decided on the valuation"]
     out += [f"{actor:<26}{vetoed:<{w}}{verdict}" for actor, vetoed, verdict in rows]
+    return out
+
+
+def margin_lines(summary: dict, top: int = MARGIN_TOP) -> list[str]:
+    """The first offer's decision margins, short: per actor the median total of
+    ``V_deal - V_war - resolve - shock`` (pp-years, > 0 accepts) and its largest parts' medians.
+
+    Medians of parts need not add up to the median total; ``ceasefire-sim why`` shows all parts.
+    """
+    row = summary["margins"][0]
+    out = [f"margins at offer 0 (week {row['week']}), medians in pp-years (> 0 favours accepting); "
+           f"all parts: ceasefire-sim why"]
+    for a in ACTORS:
+        m = row["actors"].get(a)
+        if not m or m["total"]["q50"] is None:
+            continue
+        parts = sorted(m["parts"].items(), key=lambda kv: -abs(kv[1]["q50"] or 0.0))[:top]
+        largest = ", ".join(f"{part_label(name).split(' (')[0]} {q['q50']:+.2f}" for name, q in parts)
+        out.append(f"{LABELS[a]:<15}total {m['total']['q50']:+7.2f}   largest: {largest}")
+    if len(summary["margins"]) > 1:
+        out.append(f"({len(summary['margins']) - 1} later offer(s): ceasefire-sim why SCENARIO --offer I)")
     return out

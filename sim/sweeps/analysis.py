@@ -177,6 +177,24 @@ def heatmap_table(data: SweepData, x: str, y: str, outcome: str, bins: int = 8):
     return xl, yl, mean, count
 
 
+def effect_ranking(data: SweepData, outcome: str, bins: int = 8) -> list[str]:
+    """Parameters by the spread of the outcome's mean across their values (levels, grid steps
+    or bins), largest first; ties keep the file's order. Picks the heatmap axes of grid and
+    LHS sweeps, which have no indices: the two parameters along which the outcome moves most."""
+    pts = data.points[data.points["status"] == "ok"]
+    if outcome not in pts.columns:
+        return list(data.names)
+    vals = pts[outcome].to_numpy(dtype=np.float64)
+    ok = np.isfinite(vals)
+    spread = []
+    for name in data.names:
+        idx, labels = _cells(data, name, pts[name], bins)
+        means = [vals[ok & (idx == i)].mean() for i in range(len(labels)) if (ok & (idx == i)).any()]
+        spread.append(float(np.ptp(means)) if len(means) > 1 else 0.0)
+    order = sorted(range(len(data.names)), key=lambda i: -spread[i])
+    return [data.names[i] for i in order]
+
+
 def _cells(data: SweepData, name: str, column, bins: int) -> tuple[np.ndarray, list[str]]:
     p = data.spec["parameters"][name]
     if "levels" in p:
@@ -191,11 +209,32 @@ def _cells(data: SweepData, name: str, column, bins: int) -> tuple[np.ndarray, l
     uniq = np.unique(values)
     if len(uniq) <= bins:
         idx = np.searchsorted(uniq, values)
-        return idx, [f"{v:.4g}" for v in uniq]
+        return idx, [number_text(v) for v in uniq]
     lo, hi = p["range"]
-    edges = np.linspace(lo, hi, bins + 1)
-    idx = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, bins - 1)
-    return idx, [f"{(edges[i] + edges[i + 1]) / 2:.4g}" for i in range(bins)]
+    edges = nice_edges(lo, hi, bins)
+    idx = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
+    return idx, [f"{number_text(edges[i])}–{number_text(edges[i + 1])}" for i in range(len(edges) - 1)]
+
+
+def number_text(v: float) -> str:
+    """A number for a tick label: at most 4 significant digits, thousands separated (20,000; 1.75; 0.005)."""
+    v = float(f"{float(v):.12g}")
+    if v == int(v) and abs(v) < 1e15:
+        return f"{int(v):,}"
+    return f"{v:,.4g}"
+
+
+def nice_edges(lo: float, hi: float, bins: int) -> np.ndarray:
+    """At most ``bins`` (+1) bin edges on round numbers (steps of 1, 2, 2.5 or 5 x 10^k)
+    covering [lo, hi]; the outer edges are ``lo`` and ``hi`` themselves."""
+    if hi <= lo:
+        return np.array([lo, hi if hi > lo else lo + 1.0])
+    raw = (hi - lo) / bins
+    mag = 10.0 ** math.floor(math.log10(raw))
+    step = next(f * mag for f in (1.0, 2.0, 2.5, 5.0, 10.0) if f * mag >= raw * (1 - 1e-9))
+    inner = np.arange(math.floor(lo / step + 1e-9) + 1, math.ceil(hi / step - 1e-9)) * step
+    edges = np.concatenate([[lo], inner[(inner > lo) & (inner < hi)], [hi]])
+    return np.array([float(f"{e:.12g}") for e in edges])
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -204,55 +243,97 @@ def _slug(text: str) -> str:
 
 
 def plot_indices(df, outcome: str, method: str, path: Path) -> Path:
-    """Horizontal bars of S1 and ST (or mu* and sigma) with 95% intervals."""
+    """Horizontal bars of S1 and ST (or mu* and sigma) with 95% intervals; parameters by their
+    catalogue labels and units."""
     from sim.figures.style import OKABE_ITO, save_png, style_axes, plt
+    from sim.output.labels import axis_label, outcome_label
 
     df = df.sort_values(ranking_column(method), ascending=True)
     names = list(df["parameter"])
     pos = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(names)))
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.5 * len(names)))
+    what = outcome_label(outcome)[0]
     if method == "sobol":
         h = 0.38
         ax.barh(pos + h / 2, df["ST"], h, xerr=df["ST_conf"], color=OKABE_ITO[4], label="total (ST)", capsize=3)
         ax.barh(pos - h / 2, df["S1"], h, xerr=df["S1_conf"], color=OKABE_ITO[0], label="first order (S1)", capsize=3)
-        style_axes(ax, f"Sobol' indices: {outcome}", "share of the outcome's variance (95% bootstrap interval)", "")
+        style_axes(ax, f"Sobol' indices: {what}", "share of the outcome's variance (95% bootstrap interval)", "")
     else:
         h = 0.38
         ax.barh(pos + h / 2, df["mu_star"], h, xerr=df["mu_star_conf"], color=OKABE_ITO[4], label="mu*", capsize=3)
         ax.barh(pos - h / 2, df["sigma"], h, color=OKABE_ITO[0], label="sigma (interactions)")
-        style_axes(ax, f"Morris screening: {outcome}", "elementary effect per unit of normalized range", "")
+        unit = outcome_label(outcome)[1]
+        style_axes(ax, f"Morris screening: {what}",
+                   f"elementary effect per unit of normalized range{f' [{unit}]' if unit else ''}", "")
     ax.set_yticks(pos)
-    ax.set_yticklabels(names)
+    ax.set_yticklabels([axis_label(n) for n in names], fontsize=9)
     ax.axvline(0, color="black", lw=0.8)
     ax.legend(loc="lower right", frameon=False)
     return save_png(fig, path)
 
 
+def colour_range(mean: np.ndarray, probability: bool) -> tuple[float, float]:
+    """The colour scale of a heatmap: the cells' own range (auto-scaled, so a probability that
+    tops out at 1% is not drawn all one colour on a fixed 0-1 scale)."""
+    finite = mean[np.isfinite(mean)]
+    if not finite.size:
+        return (0.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi - lo < 1e-12:
+        pad = max(abs(hi) * 0.05, 0.005 if probability else 0.5)
+        lo, hi = lo - pad, hi + pad
+    if probability:
+        lo, hi = max(lo, 0.0), min(hi, 1.0)
+    return lo, hi
+
+
+def cell_text(v: float, probability: bool, span: float) -> str:
+    """A cell's value, with as many digits as the colour range needs to tell cells apart."""
+    if probability:
+        return f"{100 * v:.0f}%" if span >= 0.1 else f"{100 * v:.1f}%" if span >= 0.01 else f"{100 * v:.2f}%"
+    decimals = 2 if span <= 0 else int(min(3, max(0, -math.floor(math.log10(span)))))
+    return f"{v:,.{decimals}f}"
+
+
 def plot_heatmap(xl, yl, mean, count, x: str, y: str, outcome: str, path: Path) -> Path:
+    from matplotlib.colors import Normalize
+
     from sim.figures.style import save_png, plt
+    from sim.output.labels import axis_label, outcome_label
 
     xw = max(len(str(v)) for v in xl)
     yw = max(len(str(v)) for v in yl)
-    width = 2.6 + 0.09 * yw + max(4, len(xl)) * max(0.75, 0.085 * xw)
-    fig, ax = plt.subplots(figsize=(min(16, width), min(12, 2.2 + 0.55 * max(4, len(yl)))))
+    width = 3.2 + 0.09 * yw + max(4, len(xl)) * max(0.75, 0.085 * xw)
+    fig, ax = plt.subplots(figsize=(min(16, width), min(12, 2.6 + 0.55 * max(4, len(yl)))))
     prob = outcome.startswith("p_")
-    im = ax.imshow(np.ma.masked_invalid(mean), origin="lower", aspect="auto", cmap="viridis",
-                   vmin=0.0 if prob else None, vmax=1.0 if prob else None)
+    lo, hi = colour_range(mean, prob)
+    norm = Normalize(lo, hi)
+    im = ax.imshow(np.ma.masked_invalid(mean), origin="lower", aspect="auto", cmap="viridis", norm=norm)
     cb = fig.colorbar(im, ax=ax)
-    cb.set_label(f"{outcome}\n(mean over the points in a cell)")
+    what, unit = outcome_label(outcome)
+    if prob:
+        import matplotlib.ticker
+
+        cb.ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=None))
+    cb.set_label(f"{what}{f' [{unit}]' if unit and not prob else ''}\n(mean of the points in a cell;\n"
+                 f"colours span the cells' range)")
     ax.set_xticks(range(len(xl)))
     tilt = len(xl) * xw > 40
-    ax.set_xticklabels(xl, rotation=30 if tilt else 0, ha="right" if tilt else "center")
+    ax.set_xticklabels([str(v).replace("_", " ") for v in xl], rotation=30 if tilt else 0,
+                       ha="right" if tilt else "center")
     ax.set_yticks(range(len(yl)))
-    ax.set_yticklabels(yl)
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title(outcome, fontsize=12)
+    ax.set_yticklabels([str(v).replace("_", " ") for v in yl])
+    ax.set_xlabel(axis_label(x))
+    ax.set_ylabel(axis_label(y))
+    finite = mean[np.isfinite(mean)]
+    same = finite.size > 0 and np.ptp(finite) == 0
+    ax.set_title(what + (f": {cell_text(float(finite[0]), prob, 1.0)} in every cell, nothing varies" if same else ""),
+                 fontsize=12)
     if mean.size <= 144:
         for (i, j), v in np.ndenumerate(mean):
             if not math.isnan(v):
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
-                        color="white" if (prob and v < 0.5) else "black")
+                ax.text(j, i, cell_text(v, prob, hi - lo), ha="center", va="center", fontsize=8,
+                        color="white" if norm(v) < 0.5 else "black")
     return save_png(fig, path)
 
 
@@ -301,7 +382,7 @@ def analyze(folder: str | Path, *, outcomes: list[str] | None = None,
     """Indices per outcome, bar charts and heatmaps into ``<folder>/analysis/``.
 
     Without ``heatmaps``, one heatmap per outcome across its two most influential
-    parameters (the first two for grid and LHS sweeps).
+    parameters (for grid and LHS sweeps: the two along which its mean moves most, :func:`effect_ranking`).
     """
     data = load(folder)
     for o in outcomes or []:
@@ -318,13 +399,13 @@ def analyze(folder: str | Path, *, outcomes: list[str] | None = None,
             pairs.append((heatmap_outcome or outcomes[0], x, y))
     elif len(data.names) >= 2:
         for o in outcomes:
-            names = data.names[:2]
+            names = None
             if not table.empty:
                 sub = table[table["outcome"] == o]
                 col = ranking_column(method)
                 if col in sub and sub[col].notna().all():
                     names = list(sub.sort_values(col, ascending=False)["parameter"][:2])
-            pairs.append((o, names[0], names[1]))
+            pairs.append((o, *(names or effect_ranking(data, o, bins)[:2])))
     result = Analysis(Path(folder), method, table, pairs)
     # the sweep folder was checked by load(); its analysis/ is ours even if older than manifests
     with staged_folder(Path(folder) / "analysis", force=True, foreign_ok=True) as tmp:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.sweeps.spec import SweepSpec
+from sim.sweeps.spec import SweepSpec, design_rows
 
 #: Rule of thumb for Sobol' base samples: Saltelli et al. (2008, Global Sensitivity
 #: Analysis: The Primer, ch. 4) use N of 500 to 1000 and more; below it the bootstrap
@@ -44,14 +44,7 @@ def sampler_seed(spec: SweepSpec) -> int:
 
 def n_points(spec: SweepSpec) -> int:
     """Number of rows the sampler will produce (the run budget is this x replications)."""
-    d = len(spec.parameters)
-    if spec.sampler == "grid":
-        return int(np.prod([len(p.grid_units(spec.points)) for p in spec.parameters]))
-    if spec.sampler == "lhs":
-        return spec.points
-    if spec.sampler == "sobol":
-        return spec.points * ((2 * d + 2) if spec.second_order else (d + 2))
-    return spec.points * (d + 1)  # morris
+    return design_rows(spec.sampler, spec.points, spec.parameters, spec.second_order)
 
 
 def grid(spec: SweepSpec) -> np.ndarray:

@@ -52,6 +52,25 @@ TOP_KEYS = ("name", "title", "description", "scenario", "sampler", "points", "re
 #: Scenario keys a sweep sets itself, so they cannot be varied.
 RESERVED = ("name", "title", "description", "replications", "seed", "horizon_weeks")
 MAX_POINTS = 10_000_000
+#: Largest expanded design (rows = points of the sweep) a sweep may have: a million points
+#: already take hours at 100 replications each, and drawing a 10-million-row Sobol' design
+#: alone took ~30 s and gigabytes before any war was played (issue 19). An assumption, not
+#: a source: split a larger study into several sweeps.
+MAX_DESIGN_ROWS = 1_000_000
+
+
+def design_rows(sampler: str, points: int, parameters, second_order: bool = False) -> int:
+    """Rows of the expanded design: the sweep's points (the run budget is this x replications)."""
+    d = len(parameters)
+    if sampler == "grid":
+        return math.prod(p.grid_size(points) for p in parameters)
+    if sampler == "lhs":
+        return points
+    if sampler == "sobol":
+        return points * ((2 * d + 2) if second_order else (d + 2))
+    return points * (d + 1)  # morris
+
+
 MAX_REPLICATIONS = 10_000_000
 DEFAULT_REPLICATIONS = 200
 
@@ -81,6 +100,12 @@ class SweepParameter:
             return self.levels[min(int(math.floor(u * k)), k - 1)]
         x = self.low + float(u) * (self.high - self.low)
         return int(round(x)) if self.integer else float(x)
+
+    def grid_size(self, default_steps: int) -> int:
+        """Number of values on this parameter's grid axis (without building it)."""
+        if self.levels is not None:
+            return len(self.levels)
+        return max(self.steps or default_steps, 1)
 
     def grid_units(self, default_steps: int) -> np.ndarray:
         """Unit coordinates of this parameter's grid axis."""
@@ -274,6 +299,12 @@ class _Builder:
         raw_params = data.get("parameters")
         if sampler in ("sobol", "morris") and isinstance(raw_params, dict) and len(raw_params) == 1:
             self.problem(("parameters",), f"{sampler} sensitivity analysis needs at least 2 parameters")
+        if not self.problems and (rows := design_rows(sampler, points, params, second)) > MAX_DESIGN_ROWS:
+            how = {"grid": "the product of the parameters' grid steps and levels",
+                   "lhs": "points", "sobol": f"points x {2 * len(params) + 2 if second else len(params) + 2}",
+                   "morris": f"points x {len(params) + 1}"}[sampler]
+            self.problem(("points",), f"the design would have {rows:,} points ({how}); at most "
+                                      f"{MAX_DESIGN_ROWS:,}: lower `points` (or the grid steps) or split the sweep")
         if self.problems:
             raise InputError(self.problems)
         return SweepSpec(name=name, title=title, description=description, base=base, sampler=sampler,

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from sim.engine.model import OUTCOME_CLASSES
 
@@ -138,3 +139,26 @@ def test_the_wrong_kind_of_file_is_recognised():
         assert "unknown key" not in err
     rc, _, err = run_cli(["sweep", str(root / "scenarios" / "freeze.yaml")])
     assert rc == 2 and "this is a scenario file: use `ceasefire-sim run`" in err and "unknown key" not in err
+
+
+def test_run_summary_prints_the_margins_of_summary_json(tmp_path, cli, root):
+    import json
+    import re
+
+    code, out, err = cli("run", root / "scenarios" / "truce_30day.yaml", "-n", 300, "--out", tmp_path / "t",
+                         "--no-figures")
+    assert code == 0, err
+    summary = json.loads((tmp_path / "t" / "summary.json").read_text())
+    row = summary["margins"][0]["actors"]
+    assert "margins at offer 0 (week 0), medians in pp-years" in out
+    lines = {m.group(1): m for m in re.finditer(r"^(Russia|Ukraine|United States|Europe)\s+total\s+([+-][\d.]+)"
+                                                r"\s+largest: (.*)$", out, re.M)}
+    assert set(lines) == {"Russia", "Ukraine", "United States", "Europe"}
+    for actor, key in (("Russia", "russia"), ("Ukraine", "ukraine")):
+        assert float(lines[actor].group(2)) == pytest.approx(row[key]["total"]["q50"], abs=0.005)
+        shown = [float(x) for x in re.findall(r" ([+-]\d+\.\d\d)(?:,|$)", lines[actor].group(3))]
+        medians = sorted((q["q50"] for q in row[key]["parts"].values()), key=abs, reverse=True)
+        assert shown == pytest.approx(medians[:3], abs=0.005)       # the three largest, largest first
+    # the sign agrees with the decision: Russia refuses the truce in most wars, Ukraine accepts
+    assert float(lines["Russia"].group(2)) < 0 < float(lines["Ukraine"].group(2))
+    assert summary["acceptance_probability"]["russia"] < 0.5 < summary["acceptance_probability"]["ukraine"]

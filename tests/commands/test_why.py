@@ -8,6 +8,7 @@ from sim.analysis.flip import accept_share, find_flips
 from sim.cli import main
 from sim.engine.simulate import simulate
 from sim.output.summary import margins
+from sim.scenario.errors import InputError
 from sim.scenario.schema import load_scenario
 
 
@@ -46,9 +47,14 @@ def _first_week_share(scenario, actor):
     return row["total_positive_share"]
 
 
-def test_the_flip_found_makes_the_actor_accept_in_half():
+@pytest.fixture(scope="module")
+def freeze_ukraine():
     s = load_scenario("scenarios/freeze.yaml").with_changes({"replications": 300})
-    found = find_flips(s, "ukraine", 0, replications=300)
+    return s, find_flips(s, "ukraine", 0, replications=300)
+
+
+def test_the_flip_found_makes_the_actor_accept_in_half(freeze_ukraine):
+    s, found = freeze_ukraine
     assert found["baseline"] < 0.5
     assert found["baseline"] == pytest.approx(_first_week_share(s, "ukraine"), abs=1e-5)
     for kind in ("term", "assumption"):
@@ -76,3 +82,44 @@ def test_a_vetoed_offer_is_flipped_by_a_term_not_an_assumption():
     assert found["term"].path == "offers[0].terms.monitoring"
     changed = s.with_changes({"replications": 200, found["term"].path: found["term"].description.split("-> ")[1]})
     assert accept_share(changed, "ukraine", 0) >= 0.5
+
+
+def test_the_assumption_flip_is_the_smallest_one_step_nearer_does_not_flip(freeze_ukraine):
+    """Bisection: the factor reported flips (re-simulated), one thousandth nearer 1 does not,
+    and no assumption flips at the coarse level before it (x 0.9 / x 1.1 when the answer is
+    further)."""
+    from sim.analysis.flip import SCALE_LEVELS, assumption_params, scaled
+
+    s, found = freeze_ukraine
+    flip = found["assumption"]
+    factor = float(flip.description.split(" x ")[1].split(" ")[0])
+    param = assumption_params(s, "ukraine")[flip.path]
+    at = accept_share(s.with_changes({flip.path: scaled(param, factor).to_yaml()}), "ukraine", 0)
+    nearer = factor + 0.001 if factor < 1 else factor - 0.001
+    before = accept_share(s.with_changes({flip.path: scaled(param, nearer).to_yaml()}), "ukraine", 0)
+    assert at >= 0.5 > before
+    assert abs(factor - 1) < 0.25                               # the old grid's x 0.75 step, beaten
+    inner = [lv for lv in SCALE_LEVELS if abs(lv[0] - 1) < abs(factor - 1)]
+    for low, high in inner:                                     # nothing flips nearer than the answer
+        for path, p in assumption_params(s, "ukraine").items():
+            if p.kind == "fixed" and p.args[0] == 0:
+                continue
+            for f in (low, high):
+                try:
+                    changed = s.with_changes({path: scaled(p, f).to_yaml()})
+                except InputError:                              # out of the parameter's bounds
+                    continue
+                share = accept_share(changed, "ukraine", 0)
+                assert share is None or share < 0.5, (path, f)
+
+
+def test_a_numeric_term_is_bisected_to_the_red_line_threshold():
+    """Ukraine's demilitarization red line vetoes an army cap below 400 thousand (profile):
+    from a cap of 300 the smallest raise that flips is exactly 400; 399 still vetoes."""
+    s = load_scenario("scenarios/freeze.yaml").with_changes({"offers[0].terms.army_cap": 300, "replications": 200})
+    found = find_flips(s, "ukraine", 0, replications=200, target=0.1)
+    assert found["vetoed_by"] == ["demilitarization"]
+    flip = found["term_value"]
+    assert flip.path == "offers[0].terms.army_cap" and flip.description == "army cap: 300 -> 400 thousand soldiers"
+    assert accept_share(s.with_changes({flip.path: 400}), "ukraine", 0) == flip.accept_share >= 0.1
+    assert accept_share(s.with_changes({flip.path: 399}), "ukraine", 0) == 0.0

@@ -97,7 +97,7 @@ def test_heatmap_bins_a_range(tmp_path):
     pts = pd.DataFrame({"point": range(200), "status": ["ok"] * 200, "a": a, "b": b, "v": a})
     data = analysis.load(_fake_folder(tmp_path, spec, pts, pd.DataFrame({"point": range(200), "a": a / 10, "b": b / 10})))
     xl, yl, mean, count = analysis.heatmap_table(data, "a", "b", "v", bins=5)
-    assert xl == ["1", "3", "5", "7", "9"] and count.sum() == 200
+    assert xl == ["0–2", "2–4", "4–6", "6–8", "8–10"] and count.sum() == 200   # ranges, not centres
     col_means = np.nanmean(mean, axis=0)
     assert np.all(np.diff(col_means) > 1.0)       # the outcome rises along a, not along b
 
@@ -114,3 +114,22 @@ def test_second_order_indices_of_ishigami(base_spec):
     s13 = float(pairs["x3"].split(" +/- ")[0])
     s12 = float(pairs["x2"].split(" +/- ")[0])
     assert s13 == pytest.approx(0.2437, abs=0.06) and abs(s12) < 0.06
+
+
+@pytest.mark.parametrize("lo, hi, bins, edges", [
+    (0, 10, 5, [0, 2, 4, 6, 8, 10]),
+    (20000, 45000, 8, [20000, 25000, 30000, 35000, 40000, 45000]),     # not 23,125 / bin centres 11.88
+    (1.5, 3.5, 8, [1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25, 3.5]),
+    (0.005, 0.05, 8, [0.005, 0.01, 0.02, 0.03, 0.04, 0.05]),
+])
+def test_heatmap_bins_fall_on_round_numbers(lo, hi, bins, edges):
+    assert analysis.nice_edges(lo, hi, bins).tolist() == pytest.approx(edges)
+    assert analysis.number_text(20000.0) == "20,000" and analysis.number_text(1.75) == "1.75"
+
+
+def test_colour_range_spans_the_cells_not_zero_to_one():
+    mean = np.array([[0.001, 0.004], [0.01, np.nan]])
+    assert analysis.colour_range(mean, True) == (0.001, 0.01)
+    lo, hi = analysis.colour_range(np.full((2, 2), 0.3), True)
+    assert lo < 0.3 < hi                          # a constant outcome still gets a scale
+    assert analysis.cell_text(0.004, True, 0.009) == "0.40%" and analysis.cell_text(0.5, True, 0.6) == "50%"

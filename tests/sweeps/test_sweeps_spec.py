@@ -123,3 +123,30 @@ def test_docs_list_every_outcome_and_their_example_file_validates(tmp_path):
     f.write_text(example.replace("../freeze.yaml", str(ROOT / "scenarios" / "freeze.yaml")))
     spec = load_sweep(f)
     assert spec.sampler == "sobol" and len(spec.parameters) == 6
+
+
+@pytest.mark.parametrize("sampler, points, ok", [
+    ("sobol", 200_000, True),          # 200,000 x (3 + 2) = 1,000,000 rows: the limit itself
+    ("sobol", 200_001, False),
+    ("morris", 250_001, False),        # x (3 + 1)
+    ("lhs", 1_000_001, False),
+    ("grid", 1000, False),             # 1000 x 1000 steps x 3 levels
+])
+def test_a_design_over_a_million_rows_is_refused(tmp_path, sampler, points, ok):
+    from sim.sweeps.spec import MAX_DESIGN_ROWS
+
+    assert MAX_DESIGN_ROWS == 1_000_000
+    f = write_sweep(tmp_path, sampler=sampler, points=points)
+    if ok:
+        assert load_sweep(f).points == points
+        return
+    (p,) = problems(f)
+    assert p.key == "points" and "at most 1,000,000" in p.message and "lower `points`" in p.message
+    assert p.line == 4                 # the `points:` line of the file
+
+
+def test_cli_refuses_a_huge_design_with_exit_2(tmp_path, cli):
+    f = write_sweep(tmp_path, sampler="sobol", points=2_000_000)
+    code, _, err = cli("sweep", f, "--dry-run")
+    assert code == 2 and "10,000,000 points (points x 5); at most 1,000,000" in err
+    assert "Traceback" not in err
