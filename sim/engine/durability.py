@@ -93,10 +93,12 @@ def gains(m, sides, state, terms, bias, fear) -> dict:
     return {k: w - h for k, (w, h) in side_values(m, sides, war, hold, terms, state.territory).items()}
 
 
-def survival(m, actor, terms, g0, g1, ages):
+def survival(m, actor, terms, g0, g1, ages, with_term=True):
     """Believed probability the ceasefire still holds at each age in ``ages`` (list of weeks).
 
-    ``g0``, ``g1``: ``{side: G}`` at ages 0 and :data:`RELOAD_AGE`.
+    ``g0``, ``g1``: ``{side: G}`` at ages 0 and :data:`RELOAD_AGE`. ``with_term``: a
+    fixed-term truce also survives each term only if extended (False: breaking alone; the
+    terms are then valued week by week, :mod:`sim.engine.timing`).
     """
     noise = m.p["ceasefire.weekly_noise_sd"]
     horizon = max(ages)
@@ -136,11 +138,17 @@ def survival(m, actor, terms, g0, g1, ages):
     for age in ages:
         i = min(int(age // SURVIVAL_STEP), len(grid) - 1)
         s = both[i]
-        if terms.duration_weeks is not None:
-            ext = m.p["ceasefire.extension_belief"] if terms.extension else 0.0
+        if terms.duration_weeks is not None and with_term:
+            ext = extension_belief(m, terms)
             s = s * np.asarray(ext, dtype=np.float64) ** np.floor(age / max(terms.duration_weeks, 1e-9))
         out.append(s)
     return out
+
+
+def extension_belief(m, terms):
+    """Believed probability that a fixed-term truce is extended at each term (0 if it cannot be)."""
+    ext = m.p["ceasefire.extension_belief"] if terms.extension else 0.0
+    return np.broadcast_to(np.asarray(ext, dtype=np.float64), (m.n,))
 
 
 def cached(m, key, compute):
@@ -196,6 +204,8 @@ def deal_paths(m, actor, terms, bias):
     g1 = {k: w - h for k, (w, h) in v1.items()}
     ages = [j * BLOCK_WEEKS for j in range(nb + 1)] + [52]
     surv = survival(m, actor, terms, g0, g1, ages)
+    if terms.duration_weeks is not None:     # breaking alone; the terms are valued week by week
+        surv = survival(m, actor, terms, g0, g1, ages[:-1], with_term=False) + [surv[-1]]
     s_blocks = np.stack(surv[:nb + 1])
     q = (np.maximum(s_blocks[1:], 1e-300) / np.maximum(s_blocks[:-1], 1e-300)) ** (1.0 / BLOCK_WEEKS)
     q = np.where(s_blocks[:-1] > 1e-300, q, 0.0)
@@ -209,6 +219,8 @@ def deal_value(m, actor, terms, bias, part=None):
     ``part`` (one of :data:`sim.engine.forecast.PARTS`) values only that term of utility.
     """
     d = cached(m, ("deal", terms, belief_group(actor)), lambda: deal_paths(m, actor, terms, bias))
+    if terms.duration_weeks is not None:
+        return truce_value(m, actor, terms, d, part), d["survival_52"]
     horizon, nb, s_blocks = m.horizon_plan, d["nb"], d["s_blocks"]
     econ_peace = actor.econ(m, peace=True, relief=relief_of(terms))
     if "hold_weights" not in d:      # the same for every actor and part sharing these paths
@@ -226,3 +238,55 @@ def deal_value(m, actor, terms, bias, part=None):
         u = (1.0 - lam) * forecast.discounted(rates0, w) + lam * forecast.discounted(rates1, w)
         value = value + np.where(horizon > tau, mass * m.delta ** tau * u, 0.0)
     return value, d["survival_52"]
+
+
+def truce_weeks(m, terms, d):
+    """The week-by-week cover of a fixed-term truce and its weights (:mod:`sim.engine.timing`)."""
+    from sim.engine import timing
+
+    if "truce" not in d:
+        nb = d["nb"]
+        ext = extension_belief(m, terms)
+        share = timing.weekly_cover(terms.duration_weeks, ext, nb * BLOCK_WEEKS)
+        w = timing.weekly_weights(m.delta, m.horizon_plan, nb, BLOCK_WEEKS, d["s_blocks"], d["q"], share)
+        d["truce"] = {"ext": ext, "share": share, "weights": w,
+                      "breaks": timing.block_cover(terms.duration_weeks, terms.extension, nb, BLOCK_WEEKS),
+                      "break_mass": timing.break_mass(d["s_blocks"], d["q"], share, nb, BLOCK_WEEKS),
+                      "lapses": timing.lapse_terms(terms.duration_weeks, ext, float(np.max(m.horizon_plan)))}
+    return d["truce"]
+
+
+def resumed(m, actor, d, tau, rates0, rates1):
+    """Discounted value, from now, of the war resumed at ceasefire age ``tau`` (weeks)."""
+    lam = min(tau / RELOAD_AGE, 1.0)
+    w = weights(m, d["res0"]["advance"].shape[0], 0, tau)
+    u = (1.0 - lam) * forecast.discounted(rates0, w) + lam * forecast.discounted(rates1, w)
+    return np.where(m.horizon_plan > tau, m.delta ** tau * u, 0.0)
+
+
+def truce_value(m, actor, terms, d, part=None):
+    """V_deal of a fixed-term truce, its terms resolved week by week (:mod:`sim.engine.timing`).
+
+    The ceasefire's flow counts in week ``k`` for the share ``r_k`` the truce is expected to
+    cover it (extended at each term with the believed probability, or never if
+    ``extension: false``), times the believed survival from breaking; the war resumes from a
+    break (valued at the block's cover-weighted age) or from a lapse at the term itself.
+    """
+    from sim.engine import timing
+
+    tr = truce_weeks(m, terms, d)
+    econ_peace = actor.econ(m, peace=True, relief=relief_of(terms))
+    value = forecast.discounted(forecast.flow_rates(actor, d["hold"], econ_peace, peace=True, line=d["line"],
+                                                    part=part), tr["weights"])
+    econ_war = actor.econ(m, peace=False)
+    rates0 = forecast.flow_rates(actor, d["res0"], econ_war, part=part)
+    rates1 = forecast.flow_rates(actor, d["res1"], econ_war, part=part)
+    for j in range(d["nb"]):
+        mass = tr["break_mass"][j]
+        if np.any(mass > 0):
+            value = value + mass * resumed(m, actor, d, float(tr["breaks"][j]), rates0, rates1)
+    tau, lapse = tr["lapses"]
+    for n in range(len(tau)):
+        alive = timing.survival_at(d["s_blocks"], d["q"], tau[n], BLOCK_WEEKS)
+        value = value + alive * lapse[n] * resumed(m, actor, d, float(tau[n]), rates0, rates1)
+    return value

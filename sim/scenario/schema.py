@@ -348,7 +348,8 @@ class _Builder:
             self.problem(("offers",), f"expected a list of offers (each starting with '- preset: ...'), got {type(raw).__name__}")
             return []
         offers = []
-        allowed = ("name", "preset", "proposer", "week", "repeat_every_weeks", "parties", "terms", "source")
+        allowed = ("name", "preset", "proposer", "week", "repeat_every_weeks", "parties", "terms", "source",
+                   "unilateral")
         for i, item in enumerate(raw):
             path = ("offers", i)
             if not isinstance(item, dict):
@@ -378,9 +379,28 @@ class _Builder:
             terms = self.build_terms(item.get("terms"), path + ("terms",), base["terms"])
             name = self.text(item.get("name"), path + ("name",), preset)
             source = self.text(item.get("source"), path + ("source",), base["source"])
+            unilateral = self.unilateral(item, path, parties, terms)
             offers.append(Offer(name=name, proposer=proposer, week=week, terms=terms, parties=tuple(parties),
-                                repeat_every_weeks=repeat, preset=preset, source=source))
+                                repeat_every_weeks=repeat, preset=preset, source=source, unilateral=unilateral))
         return offers
+
+    def unilateral(self, item: dict, path: tuple, parties: list, terms: Terms) -> bool:
+        """``unilateral: true``: one declaring belligerent (``parties: [russia]``), a full truce."""
+        value = item.get("unilateral", False)
+        if not isinstance(value, bool):
+            self.problem(path + ("unilateral",), f"expected true or false, got {value!r:.60}")
+            return False
+        if not value:
+            return False
+        if len(parties) != 1 or parties[0] not in ("russia", "ukraine"):
+            self.problem(path + ("parties",), "a unilateral truce has one declaring party, russia or ukraine "
+                                              f"(e.g. parties: [russia]), got {parties!r:.80}")
+            return False
+        if terms.scope != "full":
+            self.problem(path + ("terms", "scope"), "a unilateral truce holds fire on the whole front: expected "
+                                                    f"scope: full, got {terms.scope!r}")
+            return False
+        return True
 
     def build_terms(self, raw: Any, path: tuple, base: Terms) -> Terms:
         raw = self.mapping(raw, path, "terms")
@@ -402,6 +422,10 @@ class _Builder:
                 if value is not None and (not _is_int(value) or not 1 <= value <= 36500):
                     self.problem(p, f"expected a whole number of days between 1 and 36500, or null for indefinite, got {value!r:.60}")
                     continue
+            elif key == "duration_hours":
+                if value is not None and (not _is_int(value) or not 1 <= value <= 876000):
+                    self.problem(p, f"expected a whole number of hours between 1 and 876000, or null, got {value!r:.60}")
+                    continue
             elif key == "army_cap":
                 if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                           or not 0 <= value <= 5000):
@@ -409,6 +433,15 @@ class _Builder:
                     continue
                 value = None if value is None else float(value)
             values[key] = value
+        # one duration: written in days or in hours (the one written replaces the preset's other)
+        if raw.get("duration_days") is not None and raw.get("duration_hours") is not None:
+            self.problem(path + ("duration_hours",), "give the duration once: duration_days or duration_hours, "
+                                                     "not both (set the other to null or leave it out)")
+            values.pop("duration_hours", None)
+        if values.get("duration_hours") is not None:
+            values["duration_days"] = None
+        elif values.get("duration_days") is not None:
+            values["duration_hours"] = None
         return Terms(**{**base.__dict__, **values})
 
     def build_actors(self, raw: Any) -> dict[str, ActorProfile]:

@@ -66,7 +66,7 @@ class Evaluation:
     v_war: np.ndarray
     v_deal: np.ndarray
     vetoed: list[str]
-    survival_52: np.ndarray | None = None   # believed 52-week survival of the ceasefire (full scope)
+    survival_52: np.ndarray | None = None   # believed 52-week survival of the ceasefire
 
     @property
     def margin(self) -> np.ndarray:
@@ -164,10 +164,11 @@ class Actor(mesa.Agent):
         v_war = forecast.flow_value(self, path, econ_war, m.delta, m.horizon_plan,
                                     weights=durability.weights(m, path["advance"].shape[0]), part=part)
         lump = self.lump(offer) if part is None else 0.0
-        if terms.scope == "energy_strikes":
-            saving = self.w_econ * econ_war * (1.0 - m.p["attrition.energy_strike_cost_share"]) / 10.0
-            saving = saving if part in (None, "economic") else 0.0
-            return Evaluation(v_war, v_war + saving * m.s0 + lump, self.vetoes(offer))
+        if terms.scope != "full":          # a limited truce: valued by what it changes (sim.engine.scope)
+            from sim.engine import scope
+
+            v_deal, survival_52 = scope.deal_value(self, terms, part)
+            return Evaluation(v_war, v_deal + lump, self.vetoes(offer), survival_52)
         v_deal, survival_52 = durability.deal_value(m, self, terms, bias, part)
         return Evaluation(v_war, v_deal + lump, self.vetoes(offer), survival_52)
 
