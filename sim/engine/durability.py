@@ -241,18 +241,15 @@ def deal_value(m, actor, terms, bias, part=None):
 
 
 def truce_weeks(m, terms, d):
-    """The week-by-week cover of a fixed-term truce and its weights (:mod:`sim.engine.timing`)."""
+    """The week-by-week course of a fixed-term truce and its weights (:mod:`sim.engine.timing`)."""
     from sim.engine import timing
 
     if "truce" not in d:
         nb = d["nb"]
-        ext = extension_belief(m, terms)
-        share = timing.weekly_cover(terms.duration_weeks, ext, nb * BLOCK_WEEKS)
-        w = timing.weekly_weights(m.delta, m.horizon_plan, nb, BLOCK_WEEKS, d["s_blocks"], d["q"], share)
-        d["truce"] = {"ext": ext, "share": share, "weights": w,
-                      "breaks": timing.block_cover(terms.duration_weeks, terms.extension, nb, BLOCK_WEEKS),
-                      "break_mass": timing.break_mass(d["s_blocks"], d["q"], share, nb, BLOCK_WEEKS),
-                      "lapses": timing.lapse_terms(terms.duration_weeks, ext, float(np.max(m.horizon_plan)))}
+        sch = timing.schedule(terms.duration_weeks, extension_belief(m, terms), nb * BLOCK_WEEKS)
+        surv = timing.weekly_survival(d["s_blocks"], d["q"], nb, BLOCK_WEEKS)
+        d["truce"] = {"weights": timing.hold_weights(m.delta, m.horizon_plan, nb, BLOCK_WEEKS, sch, surv),
+                      "resumptions": timing.resumptions(sch, surv)}
     return d["truce"]
 
 
@@ -267,13 +264,12 @@ def resumed(m, actor, d, tau, rates0, rates1):
 def truce_value(m, actor, terms, d, part=None):
     """V_deal of a fixed-term truce, its terms resolved week by week (:mod:`sim.engine.timing`).
 
-    The ceasefire's flow counts in week ``k`` for the share ``r_k`` the truce is expected to
-    cover it (extended at each term with the believed probability, or never if
-    ``extension: false``), times the believed survival from breaking; the war resumes from a
-    break (valued at the block's cover-weighted age) or from a lapse at the term itself.
+    The ceasefire's flow counts in week ``k`` for the share of it the truce is expected to
+    cover (to its term, extended at each with the believed probability, or never if
+    ``extension: false``) and to be unbroken (breaking weighed at the start of each week
+    after the first, as the model does); the war resumes at the week of a break or at the
+    term of a lapse, from the state the ceasefire reached.
     """
-    from sim.engine import timing
-
     tr = truce_weeks(m, terms, d)
     econ_peace = actor.econ(m, peace=True, relief=relief_of(terms))
     value = forecast.discounted(forecast.flow_rates(actor, d["hold"], econ_peace, peace=True, line=d["line"],
@@ -281,12 +277,6 @@ def truce_value(m, actor, terms, d, part=None):
     econ_war = actor.econ(m, peace=False)
     rates0 = forecast.flow_rates(actor, d["res0"], econ_war, part=part)
     rates1 = forecast.flow_rates(actor, d["res1"], econ_war, part=part)
-    for j in range(d["nb"]):
-        mass = tr["break_mass"][j]
-        if np.any(mass > 0):
-            value = value + mass * resumed(m, actor, d, float(tr["breaks"][j]), rates0, rates1)
-    tau, lapse = tr["lapses"]
-    for n in range(len(tau)):
-        alive = timing.survival_at(d["s_blocks"], d["q"], tau[n], BLOCK_WEEKS)
-        value = value + alive * lapse[n] * resumed(m, actor, d, float(tau[n]), rates0, rates1)
+    for tau, mass in tr["resumptions"]:
+        value = value + mass * resumed(m, actor, d, tau, rates0, rates1)
     return value

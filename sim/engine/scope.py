@@ -119,9 +119,10 @@ def gain_from_resuming(actor, terms) -> np.ndarray:
 def deal_value(actor, terms, part=None):
     """``(V_deal without term values, believed 52-week survival)`` of a limited truce.
 
-    ``V_deal = V_without + sum_k d^k S_k r_k (u_with(k) - u_without(k))``: what the truce
-    changes, for as long as it is believed to hold (``S_k``, breaking by the keep-or-break
-    rule with ``G`` constant in age) and to be in force (``r_k``, its term and extensions).
+    ``V_deal = V_without + sum_k d^k h_k (u_with(k) - u_without(k))``: what the truce
+    changes, for the expected share ``h_k`` of week ``k`` it is believed to be unbroken (the
+    keep-or-break rule with ``G`` constant in age) and in force (its term and extensions),
+    :func:`sim.engine.timing.hold_weights`.
     """
     from sim.engine import durability
 
@@ -137,11 +138,9 @@ def deal_value(actor, terms, part=None):
         s_blocks = np.stack(durability.survival(m, actor, terms, g, g, ages, with_term=False))
         q = (np.maximum(s_blocks[1:], 1e-300) / np.maximum(s_blocks[:-1], 1e-300)) ** (1.0 / forecast.BLOCK_WEEKS)
         q = np.where(s_blocks[:-1] > 1e-300, q, 0.0)
-        share = timing.weekly_cover(terms.duration_weeks, durability.extension_belief(m, terms),
-                                    nb * forecast.BLOCK_WEEKS)
-        if share is None:
-            share = np.ones((nb * forecast.BLOCK_WEEKS, m.n))
-        w = timing.weekly_weights(m.delta, m.horizon_plan, nb, forecast.BLOCK_WEEKS, s_blocks, q, share)
+        sch = timing.schedule(terms.duration_weeks, durability.extension_belief(m, terms), nb * forecast.BLOCK_WEEKS)
+        surv = timing.weekly_survival(s_blocks, q, nb, forecast.BLOCK_WEEKS)
+        w = timing.hold_weights(m.delta, m.horizon_plan, nb, forecast.BLOCK_WEEKS, sch, surv)
         s52 = durability.survival(m, actor, terms, g, g, [52])[0]
         return w, s52
     w, s52 = durability.cached(m, ("scope-belief", terms, durability.belief_group(actor)), believed)

@@ -9,13 +9,13 @@ shares as floats). At a term inside week ``k`` the parties decide at the start o
 a truce that is extended through several terms within one week (a 30-hour truce) is decided
 once for all of them, since every party sees the same state and the same weekly shock.
 
-The actors' valuation (:mod:`sim.engine.durability`, :mod:`sim.engine.scope`) uses the same
-clock: a truce that each party extends at every term with the believed probability ``e``
-covers the share ``r_k = F(k+1) - F(k)`` of week ``k`` with
-``F(x) = int_0^x e**floor(y / D) dy`` (:func:`weekly_cover`), and lapses at the term
-``n D`` with probability ``e**(n-1) (1 - e)`` (:func:`lapse_terms`). The rest share the
-model realizes and the one the actors expect are the same numbers
-(tests/engine/test_timing.py).
+The actors' valuation (:mod:`sim.engine.durability`, :mod:`sim.engine.scope`) follows the
+same clock (:func:`schedule`): the terms ending inside week ``k`` are decided at its start,
+once, and the truce is extended with the believed probability ``e`` (0 with
+``extension: false``); it covers all of week ``k`` with probability ``e**c_k`` (``c_k`` the
+weeks with a decision so far) and, lapsing in it, the share up to its term; breaking is
+weighed at the start of every week after the first, as the model does. The cover the
+model realizes and the one the actors expect agree (tests/engine/test_timing.py).
 """
 
 from __future__ import annotations
@@ -42,96 +42,103 @@ def terms_within(term_end, week, weeks: float) -> np.ndarray:
     return np.maximum(np.ceil(gap / max(weeks, 1e-12) - 1e-12), 1.0)
 
 
-def _geometric(e, n):
-    """``sum_{i<n} e**i`` (exact at e = 1)."""
-    e = np.asarray(e, dtype=np.float64)
-    safe = np.where(e < 1.0, e, 0.5)
-    return np.where(e < 1.0, (1.0 - safe ** n) / (1.0 - safe), n)
+def schedule(weeks: float | None, e, n_weeks: int) -> dict:
+    """The truce's believed course over weeks ``k < n_weeks`` from its agreement, breaking aside.
 
+    The model's clock (:meth:`sim.engine.model.CeasefireModel.extend_or_lapse`): the terms
+    ``n D`` ending inside week ``k`` are decided at its start, once for all of them, and
+    extended with probability ``e`` (per replication; 0 for ``extension: false``). Returns
+    arrays of shape (n_weeks, R):
 
-def covered_until(x, weeks: float, e) -> np.ndarray:
-    """``F(x) = int_0^x e**floor(y / D) dy``: expected truce time up to ``x`` weeks after it started."""
-    x = np.asarray(x, dtype=np.float64)
-    n = np.floor(x / weeks)
-    return weeks * _geometric(e, n) + np.asarray(e, dtype=np.float64) ** n * (x - n * weeks)
+    * ``full``: probability the truce covers all of week ``k`` (``e**c_k``, ``c_k`` the weeks
+      with a decision up to ``k``);
+    * ``tail``: expected share of week ``k`` covered by a truce lapsing in it (up to its term);
+    * ``lapse``: probability it lapses at the first term inside week ``k``, and ``lapse_tau``
+      (n_weeks,) that term in weeks (NaN where no term ends in the week).
+
+    ``weeks`` None (indefinite): covered throughout.
+    """
+    e = np.atleast_1d(np.asarray(e, dtype=np.float64))[None, :]
+    k = np.arange(n_weeks, dtype=np.float64)
+    if weeks is None:
+        ones = np.ones((n_weeks, e.shape[1]))
+        return {"full": ones, "tail": 0.0 * ones, "lapse": 0.0 * ones, "lapse_tau": np.full(n_weeks, np.nan)}
+    first = np.maximum(np.ceil(k / weeks - 1e-12), 1.0) * weeks     # the first term n D >= k, n >= 1
+    has = first < k + 1.0
+    first = np.where(has, first, np.nan)
+    decisions = np.cumsum(has).astype(np.float64)[:, None]             # c_k
+    before = decisions - has[:, None]                                  # c_{k-1}
+    full = e ** decisions
+    lapse = np.where(has[:, None], e ** before * (1.0 - e), 0.0)
+    tail = np.where(has[:, None], lapse * np.nan_to_num(first - k)[:, None], 0.0)
+    return {"full": full, "tail": tail, "lapse": lapse, "lapse_tau": first}
 
 
 def weekly_cover(weeks: float | None, e, n_weeks: int) -> np.ndarray | None:
-    """Expected share of each week ``k < n_weeks`` covered by the truce, shape (n_weeks, R).
+    """Expected share of each week ``k < n_weeks`` covered by the truce, breaking aside (n_weeks, R).
 
-    ``weeks`` is the term (None: indefinite, returns None = covered throughout); ``e`` the
-    probability (per replication) that it is extended at each term.
+    None for an indefinite truce (covered throughout). What the model realizes on average
+    (tests/engine/test_timing.py).
     """
     if weeks is None:
         return None
-    k = np.arange(n_weeks + 1, dtype=np.float64)[:, None]
-    e = np.atleast_1d(np.asarray(e, dtype=np.float64))[None, :]
-    f = covered_until(k, weeks, e)
-    return f[1:] - f[:-1]
+    sch = schedule(weeks, e, n_weeks)
+    return sch["full"] + sch["tail"]
 
 
-def lapse_terms(weeks: float, e, horizon_weeks: float) -> tuple[np.ndarray, np.ndarray]:
-    """Terms ``n D`` before ``horizon_weeks`` and the probability the truce lapses at each.
+def weekly_survival(s_blocks, q, nb: int, block_weeks: int) -> np.ndarray:
+    """``B_k``: believed probability nobody has broken the truce by the decisions of week ``k``.
 
-    Returns ``(tau, mass)``: ``tau`` (N,) the terms in weeks; ``mass`` (N, R) the probability
-    ``e**(n-1) (1 - e)`` (breaking aside). Terms after which no replication keeps more than
-    :data:`TINY_MASS` of the truce are left out.
+    The model weighs breaking at the start of every week after the one it was agreed in:
+    ``B_0 = 1``, ``B_k = B_{k-1} q_k`` with ``q`` the weekly survival of the block of ``k``
+    (from :func:`sim.engine.durability.survival`). Shape (nb * block_weeks, R).
     """
-    e = np.atleast_1d(np.asarray(e, dtype=np.float64))
-    n_max = int(math.floor(float(horizon_weeks) / weeks - 1e-12))
-    n = np.arange(1, max(n_max, 0) + 1, dtype=np.float64)
-    mass = e[None, :] ** (n[:, None] - 1.0) * (1.0 - e[None, :])
-    # each replication's own negligible terms are exactly 0 (a rule per replication, so a
-    # replication's value does not depend on which others are evaluated with it)
-    mass = np.where(mass < TINY_MASS * (1.0 - e[None, :]), 0.0, mass)
-    keep = np.any(mass > 0.0, axis=1)
-    return (n * weeks)[keep], mass[keep]
+    j = np.arange(nb * block_weeks) // block_weeks
+    qk = q[j].copy()
+    qk[0] = 1.0
+    return np.cumprod(qk, axis=0)
 
 
-def weekly_weights(delta, horizon, nb: int, block_weeks: int, s_blocks, q, share):
-    """Per block ``(W0_j, W1_j)``: ``sum_k d^k S_k r_k`` and ``sum_k (k - k_j) d^k S_k r_k``.
+def hold_weights(delta, horizon, nb: int, block_weeks: int, sch: dict, surv) -> tuple:
+    """Per block ``(W0_j, W1_j)``: ``sum_k d^k h_k`` and ``sum_k (k - k_j) d^k h_k``, weeks ``k < horizon``.
 
-    Over the weeks ``k < horizon`` of block ``j`` (starting at ``k_j = j block_weeks``):
-    ``S_k = s_blocks[j] q_j**(k - k_j)`` the believed survival from breaking, ``r_k`` the
-    truce's expected cover of week ``k`` (:func:`weekly_cover`). These replace
-    :func:`sim.engine.forecast.block_weights` for a fixed-term truce, week by week.
+    ``h_k = B_k full_k + B_{k-1} tail_k``: the expected share of week ``k`` at truce, ``B``
+    from :func:`weekly_survival`. These replace :func:`sim.engine.forecast.block_weights`
+    for a fixed-term truce.
     """
     n_weeks = nb * block_weeks
     k = np.arange(n_weeks, dtype=np.float64)[:, None]
-    j = (np.arange(n_weeks) // block_weeks)
-    within = k - (j * block_weeks)[:, None]
-    surv = s_blocks[j] * q[j] ** within
+    prev = np.vstack([np.ones((1, surv.shape[1])), surv[:-1]])
+    share = surv * sch["full"][:n_weeks] + prev * sch["tail"][:n_weeks]
     d = np.asarray(delta, dtype=np.float64)
-    base = np.where(k < np.asarray(horizon, dtype=np.float64), d ** k, 0.0) * surv * share[:n_weeks]
+    base = np.where(k < np.asarray(horizon, dtype=np.float64), d ** k, 0.0) * share
+    within = k - (np.arange(n_weeks) // block_weeks * block_weeks)[:, None]
     w0 = base.reshape(nb, block_weeks, -1).sum(axis=1)
     w1 = (base * within).reshape(nb, block_weeks, -1).sum(axis=1)
     return w0, w1
 
 
-def block_cover(weeks: float, extension: bool, nb: int, block_weeks: int) -> np.ndarray:
-    """For each block, the age at which a break in it is valued as resuming, ``tau`` (nb,).
+def resumptions(sch: dict, surv) -> list[tuple[float, np.ndarray]]:
+    """``[(tau, mass)]``: the war resumes at age ``tau`` with probability ``mass`` (R,).
 
-    The mean of ``k + r_k / 2`` weighted by the cover ``r_k`` of a truce extended at every
-    term (``extension``) or never; mid-block where it never covers the block. The same for
-    every replication (resumption times are scalars in the valuation).
+    A break at the start of week ``k >= 1`` (``B_{k-1} (1 - q_k) full_k``, resumed at ``k``)
+    or a lapse at the first term inside week ``k`` (``B_{k-1} lapse_k``, resumed at the
+    term). Each replication's own negligible masses are exactly 0, and events where all are
+    0 are left out, so a replication's value does not depend on the others evaluated with it.
     """
-    r = weekly_cover(weeks, 1.0 if extension else 0.0, nb * block_weeks)[:, 0].reshape(nb, block_weeks)
-    k = np.arange(nb * block_weeks, dtype=np.float64).reshape(nb, block_weeks)
-    total = r.sum(axis=1)
-    mid = np.arange(nb) * block_weeks + block_weeks / 2.0
-    return np.where(total > 0, (r * (k + r / 2.0)).sum(axis=1) / np.maximum(total, 1e-300), mid)
-
-
-def break_mass(s_blocks, q, share, nb: int, block_weeks: int) -> np.ndarray:
-    """Per block, the probability the truce breaks in it while in force: ``sum_k S_k (1 - q_j) r_k``."""
-    k = np.arange(nb * block_weeks)
-    j = k // block_weeks
-    within = (k - j * block_weeks)[:, None].astype(np.float64)
-    surv = s_blocks[j] * q[j] ** within
-    return (surv * (1.0 - q[j]) * share[: nb * block_weeks]).reshape(nb, block_weeks, -1).sum(axis=1)
-
-
-def survival_at(s_blocks, q, age: float, block_weeks: int) -> np.ndarray:
-    """Believed survival from breaking at ``age`` weeks (geometric within a block)."""
-    j = min(int(age // block_weeks), q.shape[0] - 1)
-    return s_blocks[j] * q[j] ** (age - j * block_weeks)
+    n_weeks = surv.shape[0]
+    prev = np.vstack([np.ones((1, surv.shape[1])), surv[:-1]])
+    broken = prev - surv                                   # B_{k-1} (1 - q_k), 0 at k = 0
+    out = []
+    for k in range(n_weeks):
+        if k > 0:
+            mass = broken[k] * sch["full"][k]
+            mass = np.where(mass < TINY_MASS, 0.0, mass)
+            if np.any(mass > 0.0):
+                out.append((float(k), mass))
+        if not np.isnan(sch["lapse_tau"][k]):
+            mass = prev[k] * sch["lapse"][k]
+            mass = np.where(mass < TINY_MASS, 0.0, mass)
+            if np.any(mass > 0.0):
+                out.append((float(sch["lapse_tau"][k]), mass))
+    return out

@@ -80,9 +80,10 @@ SUMMARY_COLUMNS = (
     *(f"offered_{a}" for a in ACTORS), *(f"accepted_{a}" for a in ACTORS),
     *(f"utility_{a}" for a in ACTORS), *(f"vetoed_by_{a}" for a in ACTORS),
     "believed_survival_52_russia", "believed_survival_52_ukraine",
+    "unilateral_declared", "reciprocated_week",
 )
 #: Outcome columns that do not depend on the scenario (random parameters add one each).
-FIXED_COLUMNS = 16 + 5 * len(ACTORS) + 2
+FIXED_COLUMNS = 17 + 5 * len(ACTORS) + 2
 
 
 def is_summary_column(name: str) -> bool:
@@ -153,7 +154,9 @@ def margin_rows(replications: int) -> int:
 
 def column_count(scenario) -> int:
     """Number of outcome columns of a scenario (fixed ones plus one per random parameter)."""
-    return FIXED_COLUMNS + per_offer_columns(scenario) + sum(1 for p in scenario.params.values() if p.is_random)
+    unilateral = 2 if any(o.unilateral for o in scenario.offers) else 0    # unilateral_declared, reciprocated_week
+    return FIXED_COLUMNS + per_offer_columns(scenario) + unilateral \
+        + sum(1 for p in scenario.params.values() if p.is_random)
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,17 @@ def red_line_hit(when: dict, offer: Offer) -> bool:
         elif key == "army_cap_below":
             if terms.army_cap is None or terms.army_cap >= wanted:
                 return False
-        elif getattr(terms, key) not in wanted:
+        elif term_value(terms, key) not in wanted:
             return False
     return True
+
+
+def term_value(terms, key: str):
+    """A term as red lines and term values read it; a duration written in hours is a fixed
+    term (``duration_days`` reads ``"<n> hours"``, not null = open-ended)."""
+    if key == "duration_days" and terms.duration_hours is not None:
+        return f"{terms.duration_hours} hours"
+    return getattr(terms, key)
 
 
 def vetoing_red_lines(profile: ActorProfile, offer: Offer) -> list[str]:
@@ -51,7 +59,7 @@ def term_matches(key: str, offer: Offer) -> bool:
     name, _, value = key.partition("=")
     if name == "proposer":
         return offer.proposer == value
-    actual = getattr(offer.terms, name)
+    actual = term_value(offer.terms, name)
     if value in ("set", "fixed"):
         return actual is not None
     if value in ("true", "false"):
