@@ -80,15 +80,16 @@ SUMMARY_COLUMNS = (
     *(f"offered_{a}" for a in ACTORS), *(f"accepted_{a}" for a in ACTORS),
     *(f"utility_{a}" for a in ACTORS), *(f"vetoed_by_{a}" for a in ACTORS),
     "believed_survival_52_russia", "believed_survival_52_ukraine",
-    "unilateral_declared", "reciprocated_week",
 )
+#: Columns only a scenario with a unilateral truce has (the summary reads them when present).
+UNILATERAL_COLUMNS = ("unilateral_declared", "reciprocated_week")
 #: Outcome columns that do not depend on the scenario (random parameters add one each).
 FIXED_COLUMNS = 17 + 5 * len(ACTORS) + 2
 
 
 def is_summary_column(name: str) -> bool:
     """Is ``name`` read by the summary? (:data:`SUMMARY_COLUMNS` or a per-offer veto column)"""
-    return name in SUMMARY_COLUMNS or name.startswith(("offered_offer_", "vetoed_by_"))
+    return name in SUMMARY_COLUMNS or name in UNILATERAL_COLUMNS or name.startswith(("offered_offer_", "vetoed_by_"))
 
 _UNITS = {"": 1, "b": 1, "k": 2**10, "kb": 2**10, "kib": 2**10, "m": 2**20, "mb": 2**20, "mib": 2**20,
           "g": 2**30, "gb": 2**30, "gib": 2**30, "t": 2**40, "tb": 2**40, "tib": 2**40}
