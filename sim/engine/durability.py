@@ -253,12 +253,20 @@ def truce_weeks(m, terms, d):
     return d["truce"]
 
 
-def resumed(m, actor, d, tau, rates0, rates1):
-    """Discounted value, from now, of the war resumed at ceasefire age ``tau`` (weeks)."""
-    lam = min(tau / RELOAD_AGE, 1.0)
-    w = weights(m, d["res0"]["advance"].shape[0], 0, tau)
-    u = (1.0 - lam) * forecast.discounted(rates0, w) + lam * forecast.discounted(rates1, w)
-    return np.where(m.horizon_plan > tau, m.delta ** tau * u, 0.0)
+def resumed(m, d, taus, rates0, rates1):
+    """Discounted value, from now, of the war resumed at each ceasefire age in ``taus`` (T, R)."""
+    nb = d["res0"]["advance"].shape[0]
+    cache = m.__dict__.setdefault("_weights_cache", {})
+    key = (m.n, nb, "resumed", tuple(taus.tolist()))
+    if key not in cache:           # static per replication, like weights()
+        w = [weights(m, nb, 0, float(tau)) for tau in taus]
+        cache[key] = (np.stack([x[0] for x in w]), np.stack([x[1] for x in w]))
+    s0, s1 = cache[key]
+    lam = np.minimum(taus / RELOAD_AGE, 1.0)[:, None]
+    u0 = np.sum(rates0[0] * s0 + rates0[1] * s1, axis=1)        # forecast.discounted, per tau
+    u1 = np.sum(rates1[0] * s0 + rates1[1] * s1, axis=1)
+    u = (1.0 - lam) * u0 + lam * u1
+    return np.where(m.horizon_plan > taus[:, None], m.delta ** taus[:, None] * u, 0.0)
 
 
 def truce_value(m, actor, terms, d, part=None):
@@ -277,6 +285,7 @@ def truce_value(m, actor, terms, d, part=None):
     econ_war = actor.econ(m, peace=False)
     rates0 = forecast.flow_rates(actor, d["res0"], econ_war, part=part)
     rates1 = forecast.flow_rates(actor, d["res1"], econ_war, part=part)
-    for tau, mass in tr["resumptions"]:
-        value = value + mass * resumed(m, actor, d, tau, rates0, rates1)
+    taus, mass = tr["resumptions"]
+    if taus.size:
+        value = value + np.sum(mass * resumed(m, d, taus, rates0, rates1), axis=0)
     return value

@@ -118,8 +118,8 @@ def hold_weights(delta, horizon, nb: int, block_weeks: int, sch: dict, surv) -> 
     return w0, w1
 
 
-def resumptions(sch: dict, surv) -> list[tuple[float, np.ndarray]]:
-    """``[(tau, mass)]``: the war resumes at age ``tau`` with probability ``mass`` (R,).
+def resumptions(sch: dict, surv) -> tuple[np.ndarray, np.ndarray]:
+    """``(tau, mass)``: the war resumes at age ``tau`` (T,) with probability ``mass`` (T, R).
 
     A break at the start of week ``k >= 1`` (``B_{k-1} (1 - q_k) full_k``, resumed at ``k``)
     or a lapse at the first term inside week ``k`` (``B_{k-1} lapse_k``, resumed at the
@@ -128,17 +128,12 @@ def resumptions(sch: dict, surv) -> list[tuple[float, np.ndarray]]:
     """
     n_weeks = surv.shape[0]
     prev = np.vstack([np.ones((1, surv.shape[1])), surv[:-1]])
-    broken = prev - surv                                   # B_{k-1} (1 - q_k), 0 at k = 0
-    out = []
-    for k in range(n_weeks):
-        if k > 0:
-            mass = broken[k] * sch["full"][k]
-            mass = np.where(mass < TINY_MASS, 0.0, mass)
-            if np.any(mass > 0.0):
-                out.append((float(k), mass))
-        if not np.isnan(sch["lapse_tau"][k]):
-            mass = prev[k] * sch["lapse"][k]
-            mass = np.where(mass < TINY_MASS, 0.0, mass)
-            if np.any(mass > 0.0):
-                out.append((float(sch["lapse_tau"][k]), mass))
-    return out
+    k = np.arange(n_weeks, dtype=np.float64)
+    broken = (prev - surv) * sch["full"][:n_weeks]          # B_{k-1} (1 - q_k) full_k, 0 at k = 0
+    has = ~np.isnan(sch["lapse_tau"][:n_weeks])
+    lapsed = prev * sch["lapse"][:n_weeks]
+    tau = np.concatenate([k[1:], sch["lapse_tau"][:n_weeks][has]])
+    mass = np.vstack([broken[1:], lapsed[has]])
+    mass = np.where(mass < TINY_MASS, 0.0, mass)
+    keep = np.any(mass > 0.0, axis=1)
+    return tau[keep], mass[keep]
