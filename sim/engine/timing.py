@@ -20,7 +20,6 @@ model realizes and the one the actors expect agree (tests/engine/test_timing.py)
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
