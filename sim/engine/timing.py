@@ -20,10 +20,9 @@ model realizes and the one the actors expect agree (tests/engine/test_timing.py)
 
 from __future__ import annotations
 
-
 import numpy as np
 
-#: A term whose lapse probability is below this share of the first one's is not valued.
+#: A resumption (break or lapse) less likely than this is not valued (exactly 0, per replication).
 TINY_MASS = 1e-9
 
 
