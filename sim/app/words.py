@@ -26,7 +26,8 @@ TERM_VALUES: dict[str, dict[Any, str]] = {
                     "de_jure": "legal (de jure) recognition of Russian sovereignty behind the line"},
     "duration_days": {None: "no end date (an indefinite ceasefire)"},
     "extension": {True: "a truce that can be extended", False: "a truce that cannot be extended"},
-    "scope": {"full": "a full ceasefire", "energy_strikes": "a halt to strikes on energy only"},
+    "scope": {"full": "a full ceasefire", "energy_strikes": "a halt to strikes on energy only",
+              "maritime": "safe shipping in the Black Sea only"},
     "monitoring": {"none": "no monitoring", "bilateral": "monitoring by the two sides only",
                    "international": "international monitors"},
     "guarantees": {"none": "no security guarantees",
@@ -46,6 +47,8 @@ def _term(key: str, value: Any) -> str:
         return words[value]
     if key == "duration_days":
         return f"a {value}-day truce"
+    if key == "duration_hours":
+        return f"a {value}-hour truce"
     if key == "army_cap":
         return f"Ukraine's army capped at {value:,} thousand soldiers"
     return f"{key.replace('_', ' ')} {value}"

@@ -103,10 +103,12 @@ def gains(m, sides, state, terms, bias, fear) -> dict:
     return {k: w - h for k, (w, h) in side_values(m, sides, war, hold, terms, state.territory).items()}
 
 
-def survival(m, actor, terms, g0, g1, ages):
+def survival(m, actor, terms, g0, g1, ages, with_term=True):
     """Believed probability the ceasefire still holds at each age in ``ages`` (list of weeks).
 
-    ``g0``, ``g1``: ``{side: G}`` at ages 0 and :data:`RELOAD_AGE`.
+    ``g0``, ``g1``: ``{side: G}`` at ages 0 and :data:`RELOAD_AGE`. ``with_term``: a
+    fixed-term truce also survives each term only if extended (False: breaking alone; the
+    terms are then valued week by week, :mod:`sim.engine.timing`).
     """
     noise = m.p["ceasefire.weekly_noise_sd"]
     horizon = max(ages)
@@ -146,11 +148,17 @@ def survival(m, actor, terms, g0, g1, ages):
     for age in ages:
         i = min(int(age // SURVIVAL_STEP), len(grid) - 1)
         s = both[i]
-        if terms.duration_weeks is not None:
-            ext = m.p["ceasefire.extension_belief"] if terms.extension else 0.0
+        if terms.duration_weeks is not None and with_term:
+            ext = extension_belief(m, terms)
             s = s * np.asarray(ext, dtype=np.float64) ** np.floor(age / max(terms.duration_weeks, 1e-9))
         out.append(s)
     return out
+
+
+def extension_belief(m, terms):
+    """Believed probability that a fixed-term truce is extended at each term (0 if it cannot be)."""
+    ext = m.p["ceasefire.extension_belief"] if terms.extension else 0.0
+    return np.broadcast_to(np.asarray(ext, dtype=np.float64), (m.n,))
 
 
 def cached(m, key, compute):
@@ -213,6 +221,8 @@ def deal_paths(m, actor, terms, bias):
     g1 = {k: w - h for k, (w, h) in v1.items()}
     ages = [j * BLOCK_WEEKS for j in range(nb + 1)] + [52]
     surv = survival(m, actor, terms, g0, g1, ages)
+    if terms.duration_weeks is not None:     # breaking alone; the terms are valued week by week
+        surv = survival(m, actor, terms, g0, g1, ages[:-1], with_term=False) + [surv[-1]]
     s_blocks = np.stack(surv[:nb + 1])
     q = (np.maximum(s_blocks[1:], 1e-300) / np.maximum(s_blocks[:-1], 1e-300)) ** (1.0 / BLOCK_WEEKS)
     q = np.where(s_blocks[:-1] > 1e-300, q, 0.0)
@@ -235,6 +245,8 @@ def deal_value(m, actor, terms, bias, part=None):
     ``part`` (one of :data:`sim.engine.forecast.PARTS`) values only that term of utility.
     """
     d = cached(m, ("deal", terms, belief_group(actor)), lambda: deal_paths(m, actor, terms, bias))
+    if terms.duration_weeks is not None:
+        return truce_value(m, actor, terms, d, part), d["survival_52"]
     horizon, nb, s_blocks = m.horizon_plan, d["nb"], d["s_blocks"]
     econ_peace = actor.econ(m, peace=True, relief=relief_of(terms))
     if "hold_weights" not in d:      # the same for every actor and part sharing these paths
@@ -252,3 +264,54 @@ def deal_value(m, actor, terms, bias, part=None):
         u = (1.0 - lam) * forecast.discounted(rates0, w) + lam * forecast.discounted(rates1, w)
         value = value + np.where(horizon > tau, mass * m.delta ** tau * u, 0.0)
     return value, d["survival_52"]
+
+
+def truce_weeks(m, terms, d):
+    """The week-by-week course of a fixed-term truce and its weights (:mod:`sim.engine.timing`)."""
+    from sim.engine import timing
+
+    if "truce" not in d:
+        nb = d["nb"]
+        sch = timing.schedule(terms.duration_weeks, extension_belief(m, terms), nb * BLOCK_WEEKS)
+        surv = timing.weekly_survival(d["s_blocks"], d["q"], nb, BLOCK_WEEKS)
+        d["truce"] = {"weights": timing.hold_weights(m.delta, m.horizon_plan, nb, BLOCK_WEEKS, sch, surv),
+                      "resumptions": timing.resumptions(sch, surv)}
+    return d["truce"]
+
+
+def resumed(m, d, taus, rates0, rates1):
+    """Discounted value, from now, of the war resumed at each ceasefire age in ``taus`` (T, R)."""
+    nb = d["res0"]["advance"].shape[0]
+    cache = m.__dict__.setdefault("_weights_cache", {})
+    key = (m.n, nb, "resumed", tuple(taus.tolist()))
+    if key not in cache:           # static per replication, like weights()
+        w = [weights(m, nb, 0, float(tau)) for tau in taus]
+        cache[key] = (np.stack([x[0] for x in w]), np.stack([x[1] for x in w]))
+    s0, s1 = cache[key]
+    lam = np.minimum(taus / RELOAD_AGE, 1.0)[:, None]
+    u0 = np.sum(rates0[0] * s0 + rates0[1] * s1, axis=1)        # forecast.discounted, per tau
+    u1 = np.sum(rates1[0] * s0 + rates1[1] * s1, axis=1)
+    u = (1.0 - lam) * u0 + lam * u1
+    return np.where(m.horizon_plan > taus[:, None], m.delta ** taus[:, None] * u, 0.0)
+
+
+def truce_value(m, actor, terms, d, part=None):
+    """V_deal of a fixed-term truce, its terms resolved week by week (:mod:`sim.engine.timing`).
+
+    The ceasefire's flow counts in week ``k`` for the share of it the truce is expected to
+    cover (to its term, extended at each with the believed probability, or never if
+    ``extension: false``) and to be unbroken (breaking weighed at the start of each week
+    after the first, as the model does); the war resumes at the week of a break or at the
+    term of a lapse, from the state the ceasefire reached.
+    """
+    tr = truce_weeks(m, terms, d)
+    econ_peace = actor.econ(m, peace=True, relief=relief_of(terms))
+    value = forecast.discounted(forecast.flow_rates(actor, d["hold"], econ_peace, peace=True, line=d["line"],
+                                                    part=part), tr["weights"])
+    econ_war = actor.econ(m, peace=False)
+    rates0 = forecast.flow_rates(actor, d["res0"], econ_war, part=part)
+    rates1 = forecast.flow_rates(actor, d["res1"], econ_war, part=part)
+    taus, mass = tr["resumptions"]
+    if taus.size:
+        value = value + np.sum(mass * resumed(m, d, taus, rates0, rates1), axis=0)
+    return value

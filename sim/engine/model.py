@@ -36,7 +36,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.engine import ceasefire_terms, information, lines, proposals, threats, valuation, war
+from sim.engine import ceasefire_terms, information, lines, proposals, scope, threats, timing, valuation, war
 from sim.engine.forecast import TERMINAL_LINE
 from sim.engine.beliefs import BELLIGERENTS, BeliefState, observe_week
 from sim.engine.actors import CLASSES
@@ -179,6 +179,14 @@ class CeasefireModel(mesa.Model):
         self.ceasefires = np.zeros(n, dtype=np.int64)
         self.broken_by = np.zeros(n, dtype=np.int64)          # 0 none, 1 Russia, 2 Ukraine, 3 both
         self.ceasefire_weeks = np.zeros(n, dtype=np.int64)
+        self.ceasefire_time = np.zeros(n)          # weeks covered by any truce, within-week shares summed
+        # a truce that lapsed this week still covers the week up to its term (sim.engine.timing)
+        self.tail_cover = np.zeros(n)
+        self.tail_deal = np.full(n, -1, dtype=np.int64)
+        # unilateral truces: declared and not (yet) reciprocated; the week the other side joined
+        self.unilateral_pending = np.zeros(n, dtype=bool)
+        self.unilateral_declared = np.zeros(n, dtype=bool)
+        self.reciprocated_week = np.full(n, -1, dtype=np.int64)
         self.keep_gain = {k: np.zeros(n) for k in BELLIGERENT_KEYS}   # cached G of the keep-or-break rule
         self.gain_week = np.full(n, NEVER, dtype=np.int64)
         # believed 52-week survival of the first ceasefire when agreed; -1 if none (like the weeks)
@@ -436,6 +444,8 @@ class CeasefireModel(mesa.Model):
             return
         offer = self.offers[index]
         self.in_ceasefire |= mask
+        self.unilateral_pending = np.where(mask, offer.unilateral, self.unilateral_pending)
+        self.unilateral_declared |= mask & offer.unilateral
         self.deal = np.where(mask, index, self.deal)
         weeks = offer.terms.duration_weeks
         self.term_end = np.where(mask, np.inf if weeks is None else t + weeks, self.term_end)
@@ -452,7 +462,11 @@ class CeasefireModel(mesa.Model):
     def end_ceasefire(self, mask: np.ndarray, reason: int, t: int) -> None:
         if not mask.any():
             return
+        if reason == END_LAPSED:       # the week is covered up to the term
+            self.tail_cover = np.where(mask, timing.cover(self.term_end, t), self.tail_cover)
+            self.tail_deal = np.where(mask, self.deal, self.tail_deal)
         self.in_ceasefire &= ~mask
+        self.unilateral_pending &= ~mask
         self.first_end = np.where(mask & (self.first_end < 0), t, self.first_end)
         self.last_end_reason = np.where(mask, reason, self.last_end_reason)
         self.deal = np.where(mask, -1, self.deal)
@@ -465,14 +479,17 @@ class CeasefireModel(mesa.Model):
             holding = self.in_ceasefire & (self.deal == index)
             if not holding.any():
                 continue
+            if offer.unilateral:
+                self.reciprocate(offer, holding, t)
             holding = self.extend_or_lapse(offer, holding, t, index)
-            if offer.terms.scope != "full" or not holding.any():
+            if not holding.any():
                 continue
-            # not in the week it was agreed or extended: accepting included keeping it (sim.engine.commitment)
-            deciding = holding & (self.current_start < t) & (self.extended_week != t)
+            # not in the week it was agreed or extended: accepting included keeping it (sim.engine.commitment);
+            # a unilateral truce nobody joined is the declarer's to keep
+            deciding = holding & (self.current_start < t) & (self.extended_week != t) & ~self.unilateral_pending
             due = deciding & (t - self.gain_week >= GAIN_REFRESH_WEEKS)
             for key in BELLIGERENT_KEYS:
-                gain = self.on(due, lambda m, key=key: m.actors[key].gain_from_resuming(offer.terms), float)
+                gain = self.on(due, lambda m, key=key: scope.gain_from_resuming(m.actors[key], offer.terms), float)
                 self.keep_gain[key] = np.where(due, gain, self.keep_gain[key])
             self.gain_week = np.where(due, t, self.gain_week)
             ru_breaks = deciding & self.choose("break", "russia", self.russia.breaks_ceasefire(
@@ -484,52 +501,103 @@ class CeasefireModel(mesa.Model):
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
             self.end_ceasefire(broken, END_BROKEN, t)
 
-    def extend_or_lapse(self, offer, holding: np.ndarray, t: int, index: int | None = None) -> np.ndarray:
-        """At the end of a fixed-term truce every party decides whether to extend it.
+    def reciprocate(self, offer, holding: np.ndarray, t: int) -> None:
+        """A unilateral truce: each week the other side decides whether to join it.
 
-        Returns the replications still holding this offer's ceasefire afterwards.
+        It decides as on a mutual truce on the offer's terms (its valuation of the deal
+        against fighting on); once it reciprocates, both sides rest and may break the truce.
         """
-        expiring = holding & (self.term_end <= t)
+        pending = holding & self.unilateral_pending
+        if not pending.any():
+            return
+        self.decision_round += 1
+        joins = pending & self.on(pending, lambda m: m.actors[offer.responder].decide(offer, t, proposal=False)[0])
+        self.reciprocated_week = np.where(joins, t, self.reciprocated_week)
+        self.unilateral_pending &= ~joins
+
+    def extend_or_lapse(self, offer, holding: np.ndarray, t: int, index: int | None = None) -> np.ndarray:
+        """At the end of a fixed-term truce: ``extension: true`` puts it to every party again.
+
+        A term that ends inside week ``t`` is decided at the start of the week; a truce with
+        ``extension: false`` lapses at its term, nobody is asked. Extended, the truce runs
+        through every term ending inside this week (the parties see the same state and shock
+        at each: :func:`sim.engine.timing.terms_within`). Lapsed, it still covers the week up
+        to its term (:meth:`end_ceasefire`). A unilateral truce nobody joined is put to its
+        declarer alone. Returns the replications still holding this offer's ceasefire.
+        """
+        expiring = holding & (self.term_end < t + 1)
         if not expiring.any():
             return holding
-        self.decision_round += 1           # the state has moved since the last forecasts
-        extend = expiring.copy()
-        for party in offer.parties:
-            extend &= self.choose("extend", party, self.on(
-                expiring, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0]),
-                expiring, offer=index)
         weeks = offer.terms.duration_weeks or 0.0
-        self.term_end = np.where(extend, self.term_end + weeks, self.term_end)
+        extend = np.zeros(self.n, dtype=bool)
+        if offer.terms.extension:
+            self.decision_round += 1           # the state has moved since the last forecasts
+            extend = expiring.copy()
+            parties = offer.parties if not offer.unilateral else (offer.declarer, offer.responder)
+            for party in parties:
+                asked = expiring if party in offer.parties else expiring & ~self.unilateral_pending
+                yes = self.choose("extend", party, self.on(
+                    asked, lambda m, p=party: m.actors[p].decide(offer, t, proposal=False)[0]), asked, offer=index)
+                extend &= yes | ~asked
+        self.term_end = np.where(extend, self.term_end + weeks * timing.terms_within(self.term_end, t, weeks),
+                                 self.term_end)
         self.extended_week = np.where(extend, t, self.extended_week)
         lapsed = expiring & ~extend
         self.end_ceasefire(lapsed, END_LAPSED, t)
         return holding & ~lapsed
 
+    def week_cover(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """The deal covering each replication this week and the share of the week it covers."""
+        deal = np.where(self.in_ceasefire, self.deal, self.tail_deal)
+        share = np.where(self.in_ceasefire, timing.cover(self.term_end, t), self.tail_cover)
+        share = np.where(self.ended | (deal < 0), 0.0, share)
+        return deal, share
+
     def fight(self, t: int) -> None:
-        full = np.zeros(self.n, dtype=bool)
+        deal, share = self.week_cover(t)
+        live = ~self.ended
+        rest = np.zeros(self.n)
+        hold = {"russia": np.zeros(self.n), "ukraine": np.zeros(self.n)}
+        partial = {}
         for index, offer in enumerate(self.offers):
-            if offer.terms.scope == "full":
-                full |= self.deal == index
-        resting = self.in_ceasefire & full & ~self.ended
-        fighting = ~self.ended & ~resting
+            mine = deal == index
+            if not mine.any():
+                continue
+            if offer.terms.scope != "full":
+                partial[offer.terms.scope] = partial.get(offer.terms.scope, 0.0) + np.where(mine, share, 0.0)
+            elif offer.unilateral:        # the declarer holds its fire; both rest once the other joins
+                hold[offer.declarer] = np.where(mine & self.unilateral_pending, share, hold[offer.declarer])
+                rest = np.where(mine & ~self.unilateral_pending, share, rest)
+            else:
+                rest = np.where(mine, share, rest)
+        # a whole week's rest stays a boolean mask (the same bytes as before partial weeks)
+        resting = (rest >= 1.0) & live if np.all((rest == 0.0) | (rest == 1.0)) else rest * live
+        fighting = live & ~(rest >= 1.0) if resting.dtype == bool else (1.0 - rest) * live
         self.week_relief = self._relief()   # sanctions relief of the deals in force this week
         ru_in, ua_in = self.inflows(relief=self.week_relief)
+        ru_in, ua_in = scope.inflows(self, partial, ru_in, ua_in)
         rebuild_ua = self.rebuild_ua
-        if resting.any():                   # conditions and army caps of the deals in force
-            halt_aid, halt_mob, cap = ceasefire_terms.resting_masks(self, resting)
+        at_rest = np.asarray(resting) > 0
+        if at_rest.any():                   # conditions and army caps of the deals in force
+            halt_aid, halt_mob, cap = ceasefire_terms.resting_masks(self, at_rest)
             ua_in = np.where(halt_aid, ceasefire_terms.own_inflow(self), ua_in)
             rebuild_ua = np.where(halt_mob, 0.0, rebuild_ua)
         flows = war.step(self.war, self.wp, fighting, resting, ru_in, ua_in,
-                         self.rebuild_ru, rebuild_ua)
-        if resting.any():
+                         self.rebuild_ru, rebuild_ua, hold_ru=hold["russia"], hold_ua=hold["ukraine"])
+        if at_rest.any():
             self.war.ua_force = np.minimum(self.war.ua_force, cap)
         self.flows = flows
         self.flows["resting"] = resting
-        self.flows["fighting"] = fighting
+        # a week of learning is a whole week of unconstrained fighting (sim.engine.beliefs)
+        self.flows["fighting"] = (np.asarray(fighting) >= 1.0) & (hold["russia"] == 0) & (hold["ukraine"] == 0)
+        self.flows["partial"] = partial
+        self.ceasefire_time += np.where(live, share, 0.0)
+        self.tail_cover = np.zeros(self.n)
+        self.tail_deal = np.full(self.n, -1, dtype=np.int64)
         ru_down, ua_down = war.collapsed(self.war, self.wp)
         # only a fighting army collapses (as in the forecasts): one demobilized to an agreed army
         # cap while the ceasefire holds is judged when the war resumes
-        newly = ~self.ended & (ru_down | ua_down) & fighting
+        newly = ~self.ended & (ru_down | ua_down) & (np.asarray(fighting) > 0)
         self.collapse = np.where(newly, np.where(ua_down, 1, 2), self.collapse)
         # the winner takes the line of forecast.TERMINAL_LINE: the collapsing side's worst outcome
         self.war.territory = np.where(newly, np.where(ua_down, TERMINAL_LINE["ukraine"], TERMINAL_LINE["russia"]),
@@ -557,7 +625,12 @@ class CeasefireModel(mesa.Model):
         s = self.war
         for actor in self.agents:
             key = actor.key
-            econ = np.where(resting, actor.econ(self, peace=True, relief=relief), actor.econ(self, peace=False))
+            if resting.dtype == bool:
+                econ = np.where(resting, actor.econ(self, peace=True, relief=relief), actor.econ(self, peace=False))
+            else:                          # part of the week at rest (sim.engine.timing)
+                at_war = actor.econ(self, peace=False)
+                econ = at_war + resting * (actor.econ(self, peace=True, relief=relief) - at_war)
+            econ = econ - scope.econ_saving(self, key, f["partial"])
             cost = actor.w_cas * actor.own_casualties(f["ru_casualties"], f["ua_casualties"]) / 10.0 \
                 + actor.w_econ * econ / 10.0 + actor.w_sec * actor.threat(s.ru_force, s.ua_force) / 100.0 / 52.0
             self.utility[key] += disc * (actor.sign * s.territory / 52.0 - cost)

@@ -119,6 +119,8 @@ class Outcomes:
             "ceasefire_censored": censored,
             "ceasefires": model.ceasefires.copy(),
             "ceasefire_weeks_total": model.ceasefire_weeks.copy(),
+            # time covered by any truce, within-week shares summed (sim.engine.timing), in days
+            "ceasefire_days_total": np.round(model.ceasefire_time * 7.0, 9),
             "broken_by": np.asarray(BROKEN_BY, dtype=object)[model.broken_by],
             "territory_end_pct": s.territory.copy(),
             "territory_change_pp": s.territory - model.p["attrition.territory_start_pct"],
@@ -133,6 +135,9 @@ class Outcomes:
             cols[f"accept_week_{a}"] = model.accept_week[a].copy()
         cols.update(veto_columns(model))
         cols.update(offer_columns(model))
+        if any(o.unilateral for o in model.offers):     # only scenarios with a unilateral truce
+            cols["unilateral_declared"] = model.unilateral_declared.copy()
+            cols["reciprocated_week"] = model.reciprocated_week.copy()
         for a in ACTORS:
             cols[f"utility_{a}"] = model.utility[a].copy()
         for a, believed in model.believed_survival_52.items():

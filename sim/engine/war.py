@@ -175,13 +175,17 @@ def mean_decay(cover, horizon):
 
 
 def step(state: WarState, wp: WarParams, fighting, resting, ru_inflow, ua_inflow,
-         ru_rebuild, ua_rebuild) -> dict[str, np.ndarray]:
+         ru_rebuild, ua_rebuild, hold_ru=None, hold_ua=None) -> dict[str, np.ndarray]:
     """Advance the war by one week in place.
 
     Parameters
     ----------
-    fighting : bool array, replications where the front is active
-    resting : bool array, replications in a full ceasefire (both sides rebuild)
+    fighting : bool array, replications where the front is active, or the share of the week
+        it is active (a truce ending inside the week, :mod:`sim.engine.timing`)
+    resting : bool array, replications in a full ceasefire (both sides rebuild), or the
+        share of the week at rest (``fighting + resting = 1`` where the war goes on)
+    hold_ru, hold_ua : share of the week a side holds its fire under a unilateral truce it
+        declared: it does not advance then (the other side still may), default none
     ru_inflow, ua_inflow : shells arriving this week (production, aid)
     ru_rebuild, ua_rebuild : recruitment during a ceasefire as a share of wartime
 
@@ -193,8 +197,14 @@ def step(state: WarState, wp: WarParams, fighting, resting, ru_inflow, ua_inflow
     fight = fighting.astype(np.float64)
     rest = resting.astype(np.float64)
     live = fight + rest
-    adv = advance(rho, wp) * fight
-    c_ru, c_ua = casualties(adv, fire, wp, power_index(state.ru_force, wp.ru_force0, f_ru, wp),
+    rate = advance(rho, wp)        # the week's pace while the front is active
+    if hold_ru is not None and np.any(hold_ru):
+        rate = np.where(rate > 0, rate * (1.0 - np.minimum(hold_ru, 1.0)), rate)
+    if hold_ua is not None and np.any(hold_ua):
+        rate = np.where(rate < 0, rate * (1.0 - np.minimum(hold_ua, 1.0)), rate)
+    adv = rate * fight
+    # casualties at the active pace, for the share of the week the front is active
+    c_ru, c_ua = casualties(rate, fire, wp, power_index(state.ru_force, wp.ru_force0, f_ru, wp),
                             power_index(state.ua_force, wp.ua_force0, f_ua, wp))
     c_ru = c_ru * fight
     c_ua = c_ua * fight

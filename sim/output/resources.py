@@ -82,14 +82,16 @@ SUMMARY_COLUMNS = (
     *(f"utility_{a}" for a in ACTORS), *(f"vetoed_by_{a}" for a in ACTORS),
     "believed_survival_52_russia", "believed_survival_52_ukraine",
 )
+#: Columns only a scenario with a unilateral truce has (the summary reads them when present).
+UNILATERAL_COLUMNS = ("unilateral_declared", "reciprocated_week")
 #: Outcome columns that do not depend on the scenario (random parameters add one each).
-FIXED_COLUMNS = 16 + 5 * len(ACTORS) + 2
+FIXED_COLUMNS = 17 + 5 * len(ACTORS) + 2
 
 
 def is_summary_column(name: str) -> bool:
-    """Is ``name`` read by the summary? (:data:`SUMMARY_COLUMNS`, a per-offer veto column or a
-    per-offer decision column ``offer_<i>_...``)"""
-    return name in SUMMARY_COLUMNS or name.startswith(("offered_offer_", "vetoed_by_", "offer_"))
+    """Is ``name`` read by the summary? (:data:`SUMMARY_COLUMNS`, the unilateral columns, a per-offer
+    veto column or a per-offer decision column ``offer_<i>_...``)"""
+    return name in SUMMARY_COLUMNS or name in UNILATERAL_COLUMNS or name.startswith(("offered_offer_", "vetoed_by_", "offer_"))
 
 _UNITS = {"": 1, "b": 1, "k": 2**10, "kb": 2**10, "kib": 2**10, "m": 2**20, "mb": 2**20, "mib": 2**20,
           "g": 2**30, "gb": 2**30, "gib": 2**30, "t": 2**40, "tb": 2**40, "tib": 2**40}
@@ -156,7 +158,9 @@ def margin_rows(replications: int) -> int:
 
 def column_count(scenario) -> int:
     """Number of outcome columns of a scenario (fixed ones plus one per random parameter)."""
-    return FIXED_COLUMNS + per_offer_columns(scenario) + sum(1 for p in scenario.params.values() if p.is_random)
+    unilateral = 2 if any(o.unilateral for o in scenario.offers) else 0    # unilateral_declared, reciprocated_week
+    return FIXED_COLUMNS + per_offer_columns(scenario) + unilateral \
+        + sum(1 for p in scenario.params.values() if p.is_random)
 
 
 @dataclass(frozen=True)

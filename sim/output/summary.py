@@ -258,6 +258,24 @@ def summarize(out: Outcomes, scenario_name: str = "", *, as_frame: bool = False)
         "utility_mean": {a: _r(float(np.mean(c[f"utility_{a}"]))) for a in ACTORS},
         "expectations": expectations(out),
         **({"chosen_line": chosen_line(out)} if "chosen_line" in c else {}),
+        **({"unilateral": unilateral(out)} if "unilateral_declared" in c else {}),
+    }
+
+
+def unilateral(out: Outcomes) -> dict[str, Any]:
+    """Unilateral truces: the share declared, and of those the share the other side reciprocated."""
+    c = out.columns
+    declared = c["unilateral_declared"].astype(bool)
+    joined = declared & (c["reciprocated_week"] >= 0)
+    k = int(np.count_nonzero(declared))
+    p, lo, hi = wilson(int(np.count_nonzero(joined)), k) if k else (None, None, None)
+    weeks = c["reciprocated_week"][joined]
+    return {
+        "declared_share": _r(k / max(out.n, 1)),
+        "declared_replications": k,
+        "reciprocated_share": None if p is None else _r(p),
+        "reciprocated_interval": None if p is None else [_r(lo), _r(hi)],
+        "reciprocated_week_median": float(np.median(weeks)) if weeks.size else None,
     }
 
 

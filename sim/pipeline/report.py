@@ -101,11 +101,14 @@ def _offer_text(o: Offer) -> str:
     when = f"week {o.week}" + (f", again every {o.repeat_every_weeks} weeks" if o.repeat_every_weeks else "")
     t = o.terms
     terms = [f"line: {t.line}", f"recognition: {t.recognition}",
-             "duration: indefinite" if t.duration_days is None else f"duration: {t.duration_days} days"
-             + (" (extendable)" if t.extension else ""),
+             "duration: indefinite" if t.duration_weeks is None else
+             (f"duration: {t.duration_hours} hours" if t.duration_hours is not None
+              else f"duration: {t.duration_days} days") + (" (extendable)" if t.extension else ""),
              f"scope: {t.scope}", f"monitoring: {t.monitoring}", f"guarantees: {t.guarantees}",
              "army cap: none" if t.army_cap is None else f"army cap: {t.army_cap:,.0f} thousand",
              f"sanctions relief: {t.sanctions_relief}"]
+    if o.unilateral:
+        terms.append(f"unilateral: declared by {o.declarer}")
     if t.nato_renunciation:
         terms.append("Ukraine renounces NATO")
     if t.prisoner_exchange:

@@ -18,7 +18,9 @@ BELLIGERENTS = ("russia", "ukraine")
 
 LINES = ("current", "four_regions", "pre_2022", "pre_2014", "proposer_optimal")   # sim.engine.proposals
 RECOGNITION = ("none", "de_facto", "de_jure")
-SCOPES = ("full", "energy_strikes")
+SCOPES = ("full", "energy_strikes", "maritime")
+#: Hours in the model's step (a week): ``duration_hours`` is resolved within the week.
+HOURS_PER_WEEK = 168.0
 MONITORING = ("none", "bilateral", "international")
 GUARANTEES = ("none", "bilateral_agreements", "foreign_troops")
 SANCTIONS_RELIEF = ("none", "partial", "full")
@@ -35,8 +37,10 @@ class Terms:
         'proposer_optimal' (the proposer picks it per replication, :mod:`sim.engine.proposals`)
     recognition : status of Russian control behind the line ('none', 'de_facto', 'de_jure')
     duration_days : length of a fixed-term truce in days, or None for indefinite
-    extension : a fixed-term truce may be extended by mutual consent
-    scope : 'full' ceasefire or 'energy_strikes' only (the front keeps fighting)
+    duration_hours : length in hours instead (at most one of the two is set), or None
+    extension : a fixed-term truce is put to every party again at each term (False: it lapses)
+    scope : 'full' ceasefire, 'energy_strikes' (no strikes on energy infrastructure) or
+        'maritime' (safe Black Sea shipping); under the last two the front keeps fighting
     monitoring : 'none', 'bilateral' or 'international'
     guarantees : 'none', 'bilateral_agreements' or 'foreign_troops'
     army_cap : cap on Ukraine's army in thousand soldiers, or None
@@ -49,6 +53,7 @@ class Terms:
     line: Any = "current"
     recognition: str = "none"
     duration_days: int | None = None
+    duration_hours: int | None = None
     extension: bool = False
     scope: str = "full"
     monitoring: str = "none"
@@ -59,16 +64,25 @@ class Terms:
     prisoner_exchange: bool = False
     conditions: Conditions = field(default_factory=Conditions)
 
+    @property
+    def duration_weeks(self) -> float | None:
+        """Duration in weeks, the model's step (30 days = 4.29 weeks, 30 hours = 0.179 weeks).
+
+        The model resolves time within the week (:mod:`sim.engine.timing`): the fraction of
+        the last week covered by the truce rests the front for that fraction only.
+        """
+        if self.duration_hours is not None:
+            return self.duration_hours / HOURS_PER_WEEK
+        return None if self.duration_days is None else self.duration_days / 7.0
+
     def to_yaml(self) -> dict[str, Any]:
+        """The terms as plain data; ``duration_hours`` only when set (older files stay the same)."""
         out = asdict(self)
         out["line"] = line_to_yaml(self.line)
         out["conditions"] = self.conditions.to_yaml()
+        if out["duration_hours"] is None:
+            del out["duration_hours"]
         return out
-
-    @property
-    def duration_weeks(self) -> float | None:
-        """Duration converted once from days to weeks (a 30-day truce = 4.29 weeks)."""
-        return None if self.duration_days is None else self.duration_days / 7.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,21 @@ class Offer:
             return self.threats
         return US_DEFAULT if self.proposer == "united_states" else ()
 
+    #: one declaring party holds its fire; the other side decides each week whether to reciprocate
+    unilateral: bool = False
+
+    @property
+    def declarer(self) -> str | None:
+        """The declaring party of a unilateral truce (None for a mutual offer)."""
+        return self.parties[0] if self.unilateral else None
+
+    @property
+    def responder(self) -> str | None:
+        """The belligerent that may reciprocate a unilateral truce (None for a mutual offer)."""
+        if not self.unilateral:
+            return None
+        return "ukraine" if self.parties[0] == "russia" else "russia"
+
     def due(self, week: int) -> bool:
         """Is the offer on the table in ``week``?"""
         if week < self.week:
@@ -113,6 +142,8 @@ class Offer:
         }
         if self.threats is not None:
             out["threats"] = [t.to_yaml() for t in self.threats]
+        if self.unilateral:
+            out["unilateral"] = True
         if self.source:
             out["source"] = self.source
         return out
@@ -161,7 +192,7 @@ def from_preset(preset: str, **changes: Any) -> Offer:
     ``week``, ``proposer``, ``parties``, ``repeat_every_weeks`` and ``name`` change the offer.
     """
     base = PRESETS[preset]
-    offer_fields = {"name", "proposer", "week", "parties", "repeat_every_weeks", "source", "threats"}
+    offer_fields = {"name", "proposer", "week", "parties", "repeat_every_weeks", "source", "threats", "unilateral"}
     term_changes = {k: v for k, v in changes.items() if k not in offer_fields}
     offer_changes = {k: v for k, v in changes.items() if k in offer_fields}
     terms = replace(base["terms"], **term_changes)

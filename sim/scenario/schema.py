@@ -374,7 +374,7 @@ class _Builder:
             return []
         offers = []
         allowed = ("name", "preset", "proposer", "week", "repeat_every_weeks", "parties", "terms", "source",
-                   "threats")
+                   "threats", "unilateral")
         for i, item in enumerate(raw):
             path = ("offers", i)
             if not isinstance(item, dict):
@@ -409,9 +409,29 @@ class _Builder:
                 threats, err = quantities.parse_threats(item["threats"])
                 if err:
                     self.problem(path + ("threats",), err)
+            unilateral = self.unilateral(item, path, parties, terms)
             offers.append(Offer(name=name, proposer=proposer, week=week, terms=terms, parties=tuple(parties),
-                                repeat_every_weeks=repeat, preset=preset, source=source, threats=threats))
+                                repeat_every_weeks=repeat, preset=preset, source=source, threats=threats,
+                                unilateral=unilateral))
         return offers
+
+    def unilateral(self, item: dict, path: tuple, parties: list, terms: Terms) -> bool:
+        """``unilateral: true``: one declaring belligerent (``parties: [russia]``), a full truce."""
+        value = item.get("unilateral", False)
+        if not isinstance(value, bool):
+            self.problem(path + ("unilateral",), f"expected true or false, got {value!r:.60}")
+            return False
+        if not value:
+            return False
+        if len(parties) != 1 or parties[0] not in ("russia", "ukraine"):
+            self.problem(path + ("parties",), "a unilateral truce has one declaring party, russia or ukraine "
+                                              f"(e.g. parties: [russia]), got {parties!r:.80}")
+            return False
+        if terms.scope != "full":
+            self.problem(path + ("terms", "scope"), "a unilateral truce holds fire on the whole front: expected "
+                                                    f"scope: full, got {terms.scope!r}")
+            return False
+        return True
 
     def build_terms(self, raw: Any, path: tuple, base: Terms) -> Terms:
         raw = self.mapping(raw, path, "terms")
@@ -439,6 +459,10 @@ class _Builder:
                 if value is not None and (not _is_int(value) or not 1 <= value <= 36500):
                     self.problem(p, f"expected a whole number of days between 1 and 36500, or null for indefinite, got {value!r:.60}")
                     continue
+            elif key == "duration_hours":
+                if value is not None and (not _is_int(value) or not 1 <= value <= 876000):
+                    self.problem(p, f"expected a whole number of hours between 1 and 876000, or null, got {value!r:.60}")
+                    continue
             elif key == "army_cap":
                 if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                           or not 0 <= value <= 5000):
@@ -446,6 +470,15 @@ class _Builder:
                     continue
                 value = None if value is None else float(value)
             values[key] = value
+        # one duration: written in days or in hours (the one written replaces the preset's other)
+        if raw.get("duration_days") is not None and raw.get("duration_hours") is not None:
+            self.problem(path + ("duration_hours",), "give the duration once: duration_days or duration_hours, "
+                                                     "not both (set the other to null or leave it out)")
+            values.pop("duration_hours", None)
+        if values.get("duration_hours") is not None:
+            values["duration_days"] = None
+        elif values.get("duration_days") is not None:
+            values["duration_hours"] = None
         terms = Terms(**{**base.__dict__, **values})
         if terms.line == "proposer_optimal" and terms.scope != "full":
             self.problem(path + ("line",) if "line" in raw else path,

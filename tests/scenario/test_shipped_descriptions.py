@@ -16,10 +16,11 @@ def test_refusal_says_russia_accepts_its_own_demands_and_ukraine_vetoes_them():
     s = load_scenario(ROOT / "scenarios" / "refusal.yaml")
     text = " ".join(s.description.split())
     assert "refuses talks" not in text
-    assert 'Russia "accepts" them every time (they are its own proposal)' in text
+    assert "Even Russia does not commit to them" in text and "would\nresume the war at once" not in text
     assert "Ukraine's red lines veto them" in text and "no ceasefire is agreed" in text
     summary = summarize(simulate(s, replications=300, horizon_weeks=60))
-    assert summary["acceptance_probability"]["russia"] == 1.0              # what the description says
+    assert summary["acceptance_probability"]["russia"] == 0.0              # what the description says
+    assert summary["margins"][0]["actors"]["russia"]["would_break_at_once"] == 1.0   # ... and why
     assert summary["decisions"]["ukraine"]["vetoed"] == 1.0
     assert summary["ceasefire_duration"]["agreed_replications"] == 0
     header = (ROOT / "scenarios" / "refusal.yaml").read_text(encoding="utf-8")

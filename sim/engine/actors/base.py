@@ -42,9 +42,17 @@ def red_line_hit(when: dict, offer: Offer) -> bool:
         elif key == "army_cap_below":
             if terms.army_cap is None or terms.army_cap >= wanted:
                 return False
-        elif getattr(terms, key) not in wanted:
+        elif term_value(terms, key) not in wanted:
             return False
     return True
+
+
+def term_value(terms, key: str):
+    """A term as red lines and term values read it; a duration written in hours is a fixed
+    term (``duration_days`` reads ``"<n> hours"``, not null = open-ended)."""
+    if key == "duration_days" and terms.duration_hours is not None:
+        return f"{terms.duration_hours} hours"
+    return getattr(terms, key)
 
 
 def vetoing_red_lines(profile: ActorProfile, offer: Offer) -> list[str]:
@@ -59,7 +67,7 @@ def term_matches(key: str, offer: Offer) -> bool:
     name, _, value = key.partition("=")
     if name == "proposer":
         return offer.proposer == value
-    actual = getattr(offer.terms, name)
+    actual = term_value(offer.terms, name)
     if value in ("set", "fixed"):
         return actual is not None
     if value in ("true", "false"):
@@ -74,7 +82,7 @@ class Evaluation:
     v_war: np.ndarray
     v_deal: np.ndarray
     vetoed: list[str]
-    survival_52: np.ndarray | None = None   # believed 52-week survival of the ceasefire (full scope)
+    survival_52: np.ndarray | None = None   # believed 52-week survival of the ceasefire
 
     @property
     def margin(self) -> np.ndarray:
@@ -174,10 +182,11 @@ class Actor(mesa.Agent):
         v_war = forecast.flow_value(self, path, econ_war, m.delta, m.horizon_plan,
                                     weights=durability.weights(m, path["advance"].shape[0]), part=part)
         lump = self.lump(offer) if part is None else 0.0
-        if terms.scope == "energy_strikes":
-            saving = self.w_econ * econ_war * (1.0 - m.p["attrition.energy_strike_cost_share"]) / 10.0
-            saving = saving if part in (None, "economic") else 0.0
-            return Evaluation(v_war, v_war + saving * m.s0 + lump, self.vetoes(offer))
+        if terms.scope != "full":          # a limited truce: valued by what it changes (sim.engine.scope)
+            from sim.engine import scope
+
+            v_deal, survival_52 = scope.deal_value(self, terms, part)
+            return Evaluation(v_war, v_deal + lump, self.vetoes(offer), survival_52)
         v_deal, survival_52 = durability.deal_value(m, self, terms, bias, part)
         return Evaluation(v_war, v_deal + lump, self.vetoes(offer), survival_52)
 
