@@ -27,7 +27,7 @@ _BAD_PATH_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, err
                     errno.EROFS, errno.ENAMETOOLONG, errno.ELOOP}
 
 #: Sub-command modules in the order ``--help`` lists them.
-COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "sensitivity", "rerun", "sweep", "sweep_analyze", "discover", "design", "why"]
+COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "sensitivity", "rerun", "sweep", "sweep_analyze", "discover", "calibrate", "design", "why"]
 
 
 class _Parser(argparse.ArgumentParser):
