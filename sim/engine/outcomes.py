@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from sim.engine.decomposition import concat_margins
-from sim.engine.model import OUTCOME_CLASSES, CeasefireModel
+from sim.engine.model import OUTCOME_CLASSES, CeasefireModel, posterior_paths
 from sim.scenario.offers import ACTORS
 
 BROKEN_BY = ("none", "russia", "ukraine", "both")
@@ -125,8 +125,9 @@ class Outcomes:
             # rounded: vectorized pow/exp may differ in the last bit with the array's length, and
             # this float is reported as is (R=1 runs must equal the R-run bit for bit)
             cols[f"believed_survival_52_{a}"] = np.round(believed, 9)
+        from_posterior = set(posterior_paths(model.scenario))
         for path, param in model.scenario.params.items():
-            if param.is_random:
+            if param.is_random or path in from_posterior:
                 cols[f"param.{path}"] = model.p[path].copy()
         extra: dict[str, Any] = {"red_lines": red_line_names(model), "margins": margin_records(model),
                                  "margin_weeks": list(model.margin_week)}

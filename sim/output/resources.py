@@ -153,7 +153,11 @@ def margin_rows(replications: int) -> int:
 
 def column_count(scenario) -> int:
     """Number of outcome columns of a scenario (fixed ones plus one per random parameter)."""
-    return FIXED_COLUMNS + per_offer_columns(scenario) + sum(1 for p in scenario.params.values() if p.is_random)
+    from sim.engine.model import posterior_paths
+
+    drawn = set(posterior_paths(scenario))
+    return FIXED_COLUMNS + per_offer_columns(scenario) + sum(1 for path, p in scenario.params.items()
+                                                             if p.is_random or path in drawn)
 
 
 @dataclass(frozen=True)
