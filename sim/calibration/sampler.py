@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import random
+import warnings
 
 import numpy as np
 from pyabc.sampler import MappingSampler
@@ -43,7 +44,11 @@ class KeyedSampler(MappingSampler):
         random.seed(s)
         nr, sample = 0, self._create_empty_sample()
         while True:
-            new = simulate_one()
+            with warnings.catch_warnings():
+                # pyabc's kernel covariance from fewer particles than about twice the parameters is
+                # near-singular; NumPy then samples through its SVD and warns on every particle
+                warnings.filterwarnings("ignore", message="covariance is not symmetric positive-semidefinite")
+                new = simulate_one()
             nr += 1
             sample.append(new)
             if new.accepted:
