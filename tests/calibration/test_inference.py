@@ -84,7 +84,7 @@ def _reversed_map(f, items):
     return list(reversed([f(x) for x in reversed(items)]))
 
 
-def test_same_seed_same_posterior_whatever_the_order_of_the_tasks(synthetic, posterior):
+def test_same_seed_same_posterior_whatever_the_order_of_the_tasks(synthetic):
     small = replace(synthetic, population=12, generations=2)
     a = inference.infer(small, budget=40)
     b = inference.infer(small, budget=40, map_=_reversed_map)
