@@ -59,6 +59,8 @@ def test_calibrate_writes_the_folder(tmp_path, cli):
     assert info["simulations"] >= 25 and 0 < info["effective_sample_size"] <= 10
     html = (out / "report.html").read_text()
     assert "data:image/png;base64" in html and "speed" in html and "held" in html
+    code, stdout, err = cli("rerun", out)                           # the manifest checks every file
+    assert code == 0 and "bytes match" in stdout, err
     # an existing folder is refused without --force, replaced with it
     code, _, err = cli("calibrate", f, "--budget", "25", "--out", out)
     assert code == 2 and "--force" in err
