@@ -28,7 +28,7 @@ _BAD_PATH_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, err
 
 #: Sub-command modules in the order ``--help`` lists them.
 COMMANDS = ["run", "validate", "explain", "compare", "app", "analyze", "sensitivity", "rerun", "sweep", "sweep_analyze",
-            "discover", "design", "why", "play", "replay", "debrief", "completion"]
+            "discover", "calibrate", "design", "why", "play", "replay", "debrief", "completion"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -10,7 +10,8 @@ SIM = ROOT / "sim"
 
 #: bottom (0) to top; a module may import its own package and any package of a lower rank
 RANK = {"scenario": 0, "engine": 1, "output": 2, "figures": 3, "analysis": 4, "pipeline": 5,
-        "sweeps": 6, "design": 6, "app": 6, "play": 6, "commands": 7, "api": 8, "cli": 9, "__init__": 10, "__main__": 10}
+        "sweeps": 6, "design": 6, "calibration": 6, "app": 6, "play": 6, "commands": 7, "api": 8, "cli": 9,
+        "__init__": 10, "__main__": 10}
 
 
 def _package(module: str) -> str:

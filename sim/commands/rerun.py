@@ -32,7 +32,7 @@ COMPARED = ("outcomes.csv", "summary.json")
 INFORMATIONAL = ("outcomes.parquet",)
 #: Kinds of results folders the manifest names, and what writes them.
 KINDS = {"run": "run", "comparison": "compare", "sensitivity": "sensitivity", "analysis": "analyze",
-         "sweep": "sweep", "sweep-analysis": "sweep-analyze"}
+         "sweep": "sweep", "sweep-analysis": "sweep-analyze", "calibration": "calibrate"}
 
 
 def register(sub) -> None:

@@ -75,23 +75,67 @@ def accept_and_expect(actor, offer, t):
     return accept, expected
 
 
+def posterior_paths(scenario: Scenario) -> tuple[str, ...]:
+    """The parameters a scenario draws from its ``priors:`` posterior: the posterior's columns that
+    the scenario leaves at their default (a value it sets itself stands; sim/scenario/posterior.py)."""
+    if scenario.priors is None:
+        return ()
+    from sim.scenario import catalog
+
+    table = catalog.parameter_table()
+    out = []
+    for path in scenario.priors.paths:
+        parts = path.split(".")
+        if path in table:
+            own, default = scenario.params[path], table[path].default
+        elif parts[2] == "resolve_sd":
+            own = scenario.actors[parts[1]].resolve_sd
+            default = catalog._param(catalog.profile(parts[1])["resolve_sd"]["value"])
+        else:
+            own = getattr(scenario.actors[parts[1]], parts[2])[parts[3]]
+            default = catalog._param(catalog.profile(parts[1])[parts[2]][parts[3]]["value"])
+        if own == default:
+            out.append(path)
+    return tuple(out)
+
+
+def posterior_draw(scenario: Scenario, streams: KeyedStreams, path: str) -> np.ndarray:
+    """Each replication's value of ``path`` in the posterior particle it drew (one particle per
+    replication for every parameter: the draw is joint)."""
+    post = scenario.priors
+    rows = post.rows(streams.uniform("priors:row"))
+    return post.values[rows, post.column(path)].copy()
+
+
 def draw_parameters(scenario: Scenario, streams: KeyedStreams) -> dict[str, np.ndarray]:
-    """Draw every scenario parameter once per replication (keyed by its path)."""
+    """Draw every scenario parameter once per replication (keyed by its path); from the posterior
+    particle of the replication for the parameters of :func:`posterior_paths`."""
     from sim.scenario.catalog import parameter_table
 
     table = parameter_table()
-    return {path: param.sample(streams.uniform("param:" + path), table[path].bounds)
-            for path, param in scenario.params.items()}
+    out = {path: param.sample(streams.uniform("param:" + path), table[path].bounds)
+           for path, param in scenario.params.items()}
+    for path in posterior_paths(scenario):
+        if path in out:
+            out[path] = posterior_draw(scenario, streams, path)
+    return out
 
 
 def draw_actor(scenario: Scenario, actor: str, streams: KeyedStreams) -> dict[str, np.ndarray]:
     """Draw an actor's weights, term values, beliefs and private resolve shock."""
     prof = scenario.actors[actor]
+    own = {p[len(f"actors.{actor}."):] for p in posterior_paths(scenario) if p.startswith(f"actors.{actor}.")}
     out: dict[str, np.ndarray] = {}
     for part in ("weights", "term_values", "beliefs"):
         for key, param in getattr(prof, part).items():
-            out[f"{part}.{key}"] = param.sample(streams.uniform(f"actor:{actor}:{part}.{key}"))
-    sd = prof.resolve_sd.sample(streams.uniform(f"actor:{actor}:resolve_sd"), (0.0, math.inf))
+            if f"{part}.{key}" in own:
+                out[f"{part}.{key}"] = posterior_draw(scenario, streams, f"actors.{actor}.{part}.{key}")
+            else:
+                out[f"{part}.{key}"] = param.sample(streams.uniform(f"actor:{actor}:{part}.{key}"))
+    if "resolve_sd" in own:
+        sd = posterior_draw(scenario, streams, f"actors.{actor}.resolve_sd")
+    else:
+        sd = prof.resolve_sd.sample(streams.uniform(f"actor:{actor}:resolve_sd"), (0.0, math.inf))
     out["resolve_sd"] = np.broadcast_to(np.asarray(sd, dtype=np.float64), streams.ids.shape).copy()
     out["resolve"] = sd * streams.normal(f"actor:{actor}:resolve")
     return out

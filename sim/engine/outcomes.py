@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from sim.engine.decomposition import concat_margins
-from sim.engine.model import OUTCOME_CLASSES, CeasefireModel
+from sim.engine.model import OUTCOME_CLASSES, CeasefireModel, posterior_paths
 from sim.engine.proposals import uses_chooser
 from sim.scenario.offers import ACTORS
 
@@ -146,8 +146,9 @@ class Outcomes:
             cols[f"believed_survival_52_{a}"] = np.round(believed, 9)
         if uses_chooser(model.offers):      # line: proposer_optimal (sim.engine.proposals)
             cols["chosen_line"] = model.chosen_line.copy()
+        from_posterior = set(posterior_paths(model.scenario))
         for path, param in model.scenario.params.items():
-            if param.is_random:
+            if param.is_random or path in from_posterior:
                 cols[f"param.{path}"] = model.p[path].copy()
         extra: dict[str, Any] = {"red_lines": red_line_names(model), "margins": margin_records(model),
                                  "margin_weeks": list(model.margin_week)}

@@ -25,6 +25,7 @@ from sim.scenario.distributions import Param
 from sim.scenario.errors import InputError, Problem
 from sim.scenario import quantities
 from sim.scenario.offers import ACTORS, PRESETS as OFFER_PRESETS, TERM_CHOICES, TERM_FIELDS, Offer, Terms
+from sim.scenario.posterior import Posterior, load_posterior
 from sim.scenario.yamlio import Located, dotted, load, loads
 
 TOP_KEYS = {
@@ -39,6 +40,7 @@ TOP_KEYS = {
     "actors": "changes to actor preferences, red lines and beliefs",
     "design": "settings of `ceasefire-sim design` for this scenario's first offer (vary, objectives, ...); "
               "ignored by run (docs/design.md)",
+    "priors": "a calibrated posterior.parquet to draw the parameters from (sim/scenario/posterior.py)",
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_REPLICATIONS = 10_000_000
@@ -85,6 +87,7 @@ class Scenario:
     params: dict[str, Param]
     offers: tuple[Offer, ...]
     actors: dict[str, ActorProfile]
+    priors: Posterior | None = None
     source_file: str | None = field(default=None, compare=False)
     information: str = "private"      # sim.engine.information: private | complete
 
@@ -100,6 +103,8 @@ class Scenario:
             "horizon_weeks": self.horizon_weeks,
             "information": self.information,
         }
+        if self.priors is not None:
+            out["priors"] = self.priors.to_yaml()
         for section in catalog.sections():
             sec: dict[str, Any] = {}
             if section in self.presets:
@@ -329,12 +334,34 @@ class _Builder:
         presets, params = self.build_params(data, sections)
         offers = self.build_offers(data.get("offers"), horizon)
         actors = self.build_actors(data.get("actors"))
+        priors = self.build_priors(data.get("priors")) if data.get("priors") is not None else None
         if self.problems:
             raise InputError(self.problems)
         return Scenario(name=name, title=title, description=description, replications=replications,
                         seed=seed, horizon_weeks=horizon, presets=presets, params=params,
-                        offers=tuple(offers), actors=actors, source_file=self.loc.file,
+                        offers=tuple(offers), actors=actors, priors=priors, source_file=self.loc.file,
                         information=information)
+
+    def build_priors(self, raw: Any) -> Posterior | None:
+        """``priors: <posterior.parquet>`` or ``{file: ..., sha256: ...}`` (what a resolved scenario writes)."""
+        sha = None
+        if isinstance(raw, dict):
+            self.unknown_keys(raw, ("file", "sha256"), ("priors",), "priors key")
+            sha = raw.get("sha256")
+            raw = raw.get("file")
+            if sha is not None and not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
+                self.problem(("priors", "sha256"), f"expected a SHA-256 (64 hex digits), got {sha!r:.60}")
+                return None
+        if not isinstance(raw, str) or not raw:
+            self.problem(("priors",), f"expected the path of a posterior.parquet written by `ceasefire-sim "
+                                      f"calibrate`, got {raw!r:.60}")
+            return None
+        try:
+            return load_posterior(raw, self.loc.file, where=self.loc.file, line=self.loc.line(("priors",)),
+                                  sha256=sha)
+        except InputError as exc:
+            self.problems.extend(exc.problems)
+            return None
 
     def build_params(self, data: dict, sections: list[str]) -> tuple[dict[str, str], dict[str, Param]]:
         table = catalog.parameter_table()
