@@ -36,7 +36,7 @@ demo: $(VENV)/.installed-demo
 
 test: venv
 	bash scripts/install-browser.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/engine.py
