@@ -167,7 +167,9 @@ def default_levels(name: str) -> tuple[Any, ...] | None:
         return OFFER_LEVELS[name]
     kind = term_kind(name)
     if kind == "choice":
-        return tuple(TERM_CHOICES[name])
+        # the proposer's own choice of line (sim.engine.proposals) is a mechanism, not a package
+        # term, and needs scope: full: give it in `levels` to compare it
+        return tuple(c for c in TERM_CHOICES[name] if c != "proposer_optimal")
     if kind == "bool":
         return (False, True)
     return NUMERIC_LEVELS.get(name)

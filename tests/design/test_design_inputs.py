@@ -48,9 +48,17 @@ def test_the_default_space_is_every_term_of_the_schema(root):
     s = space_mod.default_space(base)
     assert set(s.names) | {f.split()[0] for f in s.fixed} == set(TERM_FIELDS)
     for v in s.variables:
-        if v.name in TERM_CHOICES:
-            assert v.levels == tuple(TERM_CHOICES[v.name])
+        if v.name in TERM_CHOICES:     # the proposer's own line is a mechanism, not a default level
+            assert v.levels == tuple(c for c in TERM_CHOICES[v.name] if c != "proposer_optimal")
     assert s.index_of(s.shipped()) is not None
+
+
+def test_every_package_of_the_default_levels_is_a_valid_scenario(root):
+    """line x scope by default: no package the schema refuses (proposer_optimal needs scope: full)."""
+    base = load_scenario(root / "scenarios/freeze.yaml")
+    s = space_mod.parse_vary(base, "line,scope")
+    for index in s.all_indices():
+        s.scenario(s.package(index))           # raises InputError on a package the schema refuses
 
 
 def test_a_design_file_sets_the_space_and_settings(tmp_path, root):
