@@ -184,5 +184,6 @@ const Charts = (() => {
   // The SVG element of one chart of chart_data (``data.charts[i]``), with ``data.runs``.
   function draw(chart, runs) { return KINDS[chart.kind](chart, runs); }
 
-  return { draw, niceTicks };
+  // shared with why.js and design.js (loaded after this file)
+  return { draw, niceTicks, svg, FONT };
 })();

@@ -6,25 +6,13 @@
 "use strict";
 
 const Design = (() => {
-  const NS = "http://www.w3.org/2000/svg";
   const W = 640, H = 440, M = { left: 70, right: 20, top: 52, bottom: 60 };
   const FRONT = "#0072B2", OTHER = "#999999", SHIPPED = "#D55E00";
-  const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif";
+  const { svg, FONT } = Charts;          // charts.js
   const NAMES = { p_agreed: "a ceasefire is agreed", territory_end_median: "territory held by Russia, median (%)" };
   const st = { terms: [], job: null, busy: false, result: null };
   const $ = (id) => document.getElementById(id);
 
-  function svg(tag, attrs = {}, ...children) {
-    const node = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v !== null && v !== undefined && v !== "") node.setAttribute(k, String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined) continue;
-      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return node;
-  }
   function h(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) {

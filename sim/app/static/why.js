@@ -8,24 +8,12 @@
 "use strict";
 
 const Why = (() => {
-  const NS = "http://www.w3.org/2000/svg";
   const W = 640, ROW = 22, LEFT = 232, RIGHT = 16, HEAD = 44;
   const GAIN = "#009E73", LOSS = "#D55E00";
   const ACTOR_COLOURS = { russia: "#D55E00", ukraine: "#0072B2", united_states: "#56B4E9", europe: "#009E73" };
   const ACTOR_NAMES = { russia: "Russia", ukraine: "Ukraine", united_states: "United States", europe: "Europe" };
-  const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif";
+  const { svg, FONT } = Charts;          // charts.js
 
-  function svg(tag, attrs = {}, ...children) {
-    const node = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v !== null && v !== undefined && v !== "") node.setAttribute(k, String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined) continue;
-      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return node;
-  }
 
   const num = (v) => (Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
