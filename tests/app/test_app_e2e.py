@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from sim.app import reports
-from sim.app.server import make_server, serve_in_thread, url_of
 
 try:  # rootdir-relative import (tests/ is not a package) ...
     from browser_support import have_browser, open_page, screenshot
@@ -37,22 +36,6 @@ DOCS_IMG = ROOT / "docs" / "img" / "app.png"
 
 #: Set to 1 to refresh the documentation screenshot (docs/img/app.png) from this test.
 UPDATE_DOCS = os.environ.get("UPDATE_SCREENSHOTS") == "1"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    """The app on an ephemeral port; skip without a browser locally, fail on CI."""
-    if not have_browser():
-        reason = "browser tests need playwright and Debian chromium (run scripts/install-browser.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but no browser: {reason}")
-        pytest.skip(reason)
-    server = make_server(port=0, scenarios_folder=ROOT / "scenarios", quiet=True)
-    serve_in_thread(server)
-    yield url_of(server)
-    server.shutdown()
-    server.server_close()
-    server.app.runner.stop()
 
 
 def _lookup(summary: dict, dotted: str):

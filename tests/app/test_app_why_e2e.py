@@ -13,7 +13,6 @@ import urllib.request
 
 import pytest
 
-from sim.app.server import make_server, serve_in_thread, url_of
 
 try:  # rootdir-relative import (tests/ is not a package) ...
     from browser_support import have_browser, open_page
@@ -24,21 +23,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTLED = "body[data-idle=true] #results:not([hidden]) svg[data-chart=acceptance]"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    if not have_browser():
-        reason = "browser tests need playwright and Debian chromium (run scripts/install-browser.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but no browser: {reason}")
-        pytest.skip(reason)
-    server = make_server(port=0, scenarios_folder=ROOT / "scenarios", quiet=True)
-    serve_in_thread(server)
-    yield url_of(server)
-    server.shutdown()
-    server.server_close()
-    server.app.runner.stop()
 
 
 def test_waterfall_beside_the_acceptance_bars(app_url):
