@@ -372,14 +372,16 @@ class CeasefireModel(mesa.Model):
     def on(self, mask: np.ndarray, decide, dtype=bool) -> np.ndarray:
         """Evaluate ``decide(model_like) -> bool array`` only where ``mask`` holds.
 
-        Small subsets are evaluated on a sliced view (:mod:`sim.engine.subset`); results are bit
-        for bit those of the full model, since every draw is keyed by replication id.
+        A proper subset is evaluated on a sliced view (:mod:`sim.engine.subset`), however large:
+        slicing costs O(R) cheap copies, the decision O(R x blocks) transcendental functions
+        (issue 18). Results are bit for bit those of the full model, since every draw is keyed
+        by replication id.
         """
         count = int(np.count_nonzero(mask))
         out = np.zeros(self.n, dtype=dtype)
         if count == 0:
             return out
-        if count > self.n // 2:
+        if count == self.n:
             return np.where(mask, decide(self), out)
         idx = self._view_cache.find(mask, count)
         if idx is None:
@@ -393,7 +395,7 @@ class CeasefireModel(mesa.Model):
         flags, values = np.zeros(self.n, dtype=bool), np.full(self.n, np.nan)
         if count == 0:
             return flags, values
-        if count > self.n // 2:
+        if count == self.n:
             f, v = decide(self)
             return f & mask, np.where(mask, v, np.nan)
         idx = self._view_cache.find(mask, count)
@@ -407,7 +409,7 @@ class CeasefireModel(mesa.Model):
         count = int(np.count_nonzero(mask))
         if count == 0:
             return {}
-        if count > self.n // 2:
+        if count == self.n:
             return {k: np.where(mask, v, np.nan) for k, v in compute(self).items()}
         idx = np.flatnonzero(mask)
         out = {}
