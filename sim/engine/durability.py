@@ -187,6 +187,21 @@ def weights(m, nb, offset=0, shift=0.0):
     return cache[key]
 
 
+def discount_at(m, tau: float):
+    """``m.delta ** tau``: the discount of a resumption ``tau`` weeks ahead (static per
+    replication: cached like :func:`weights`, sliced from the model's in a view)."""
+    cache = m.__dict__.setdefault("_weights_cache", {})
+    key = (m.n, "discount", tau)
+    if key not in cache:
+        parent = m.__dict__.get("_view_of")
+        if parent is not None and np.ndim(parent[0].delta):
+            model, idx = parent
+            cache[key] = discount_at(model, tau)[idx]
+        else:
+            cache[key] = m.delta ** tau
+    return cache[key]
+
+
 def belief_group(actor) -> str:
     """Actors with the same beliefs project the same paths: each belligerent, or the patrons.
 
@@ -262,7 +277,7 @@ def deal_value(m, actor, terms, bias, part=None):
         lam = min(tau / RELOAD_AGE, 1.0)
         w = weights(m, d["res0"]["advance"].shape[0], 0, tau)
         u = (1.0 - lam) * forecast.discounted(rates0, w) + lam * forecast.discounted(rates1, w)
-        value = value + np.where(horizon > tau, mass * m.delta ** tau * u, 0.0)
+        value = value + np.where(horizon > tau, mass * discount_at(m, tau) * u, 0.0)
     return value, d["survival_52"]
 
 
@@ -286,13 +301,13 @@ def resumed(m, d, taus, rates0, rates1):
     key = (m.n, nb, "resumed", tuple(taus.tolist()))
     if key not in cache:           # static per replication, like weights()
         w = [weights(m, nb, 0, float(tau)) for tau in taus]
-        cache[key] = (np.stack([x[0] for x in w]), np.stack([x[1] for x in w]))
-    s0, s1 = cache[key]
+        cache[key] = (np.stack([x[0] for x in w]), np.stack([x[1] for x in w]), m.delta ** taus[:, None])
+    s0, s1, discount = cache[key]
     lam = np.minimum(taus / RELOAD_AGE, 1.0)[:, None]
     u0 = np.sum(rates0[0] * s0 + rates0[1] * s1, axis=1)        # forecast.discounted, per tau
     u1 = np.sum(rates1[0] * s0 + rates1[1] * s1, axis=1)
     u = (1.0 - lam) * u0 + lam * u1
-    return np.where(m.horizon_plan > taus[:, None], m.delta ** taus[:, None] * u, 0.0)
+    return np.where(m.horizon_plan > taus[:, None], discount * u, 0.0)
 
 
 def truce_value(m, actor, terms, d, part=None):

@@ -68,15 +68,17 @@ def project(state: war.WarState, wp: war.WarParams, weeks, fight, ru_inflow, ua_
                                         "ru_force", "ua_force")}
     states = [state.copy()] if keep_states else None
     down = np.zeros(np.shape(s.territory), dtype=bool)
-    decay = war.mean_decay(wp.cover, BLOCK_WEEKS)
     constants = None          # war.block_constants: the same until a side collapses
     for j in range(nb):
         out["territory"][j] = s.territory
         if constants is None:
-            live = np.where(down, 0.0, 1.0)
-            constants = war.block_constants(wp, BLOCK_WEEKS, np.asarray(fight) * live, ru_inflow, ua_inflow,
-                                            ru_rebuild, ua_rebuild, decay)
             all_live = not down.any()
+            live = np.where(down, 0.0, 1.0)
+            if all_live and np.ndim(fight) == 0:      # the usual case: reused across projections
+                constants = block_constants(wp, float(fight), ru_inflow, ua_inflow, ru_rebuild, ua_rebuild)
+            else:
+                constants = war.block_constants(wp, BLOCK_WEEKS, np.asarray(fight) * live, ru_inflow, ua_inflow,
+                                                ru_rebuild, ua_rebuild, mean_decay(wp))
         flows = war.block_step(s, wp, BLOCK_WEEKS, None, None, None, None, None, bias, constants=constants)
         for k in ("advance", "ru_casualties", "ua_casualties", "ru_force", "ua_force"):
             keep = all_live or k in ("ru_force", "ua_force")      # (x * 1 = x where all are live)
@@ -93,6 +95,63 @@ def project(state: war.WarState, wp: war.WarParams, weeks, fight, ru_inflow, ua_
             states.append(s.copy())
     out["states"] = states
     return out
+
+
+#: How many :func:`war.block_constants` a :class:`war.WarParams` keeps (:func:`block_constants`).
+CONSTANTS_KEPT = 6
+
+
+def _static_cache(wp: war.WarParams) -> dict:
+    """Per-parameter-set memo of :func:`mean_decay` and :func:`block_constants` (on ``wp`` itself,
+    so it lives and dies with the model or view owning ``wp``)."""
+    return wp.__dict__.setdefault("_forecast_static", {})
+
+
+def mean_decay(wp: war.WarParams):
+    """:func:`war.mean_decay` over one block, computed once per parameter set (it depends on
+    ``cover`` alone); recomputed if ``wp.cover`` is replaced."""
+    cache = _static_cache(wp)
+    hit = cache.get("decay")
+    if hit is None or hit[0] is not wp.cover:
+        hit = cache["decay"] = (wp.cover, war.mean_decay(wp.cover, BLOCK_WEEKS))
+    return hit[1]
+
+
+def _same(a, b) -> bool:
+    """``a`` and ``b`` are the same bytes (same dtype and shape), so results computed from them are too."""
+    if a is b:
+        return True
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+#: The fields of :class:`war.WarParams` that :func:`war.block_constants` reads.
+_CONSTANT_FIELDS = ("cover", "ua_mobilization", "ua_pool0", "ru_need", "ua_need", "fmax", "ru_recruits")
+
+
+def block_constants(wp: war.WarParams, fight: float, ru_inflow, ua_inflow, ru_rebuild, ua_rebuild) -> dict:
+    """:func:`war.block_constants` of a projection with a scalar ``fight`` over blocks of
+    :data:`BLOCK_WEEKS`, memoized per parameter set (issue 18).
+
+    The war path, the resumed war and a side's gain all project with the same inflows and
+    rebuilding in a round of decisions; the constants (two ``**`` per replication among them)
+    are then computed once. A hit requires the same ``fight`` and inflows and rebuilding of
+    the same bytes, and the same arrays in ``wp``, so the result is the one recomputing gives.
+    """
+    cache = _static_cache(wp)
+    entries = cache.setdefault("constants", [])
+    args = (ru_inflow, ua_inflow, ru_rebuild, ua_rebuild)
+    params = tuple(getattr(wp, name) for name in _CONSTANT_FIELDS)
+    for key_fight, key_params, key_args, constants in entries:
+        if key_fight == fight and all(a is b for a, b in zip(key_params, params)) \
+                and all(_same(a, b) for a, b in zip(key_args, args)):
+            return constants
+    args = tuple(np.array(a, copy=True) for a in args)      # private: a caller may change its arrays
+    constants = war.block_constants(wp, BLOCK_WEEKS, fight, *args, mean_decay(wp))
+    entries.append((fight, params, args, constants))
+    if len(entries) > CONSTANTS_KEPT:
+        entries.pop(0)
+    return constants
 
 
 def block_weights(delta, horizon, nb, offset=0, q=None):
