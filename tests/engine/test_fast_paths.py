@@ -66,3 +66,96 @@ def test_breaking_on_a_subset_equals_breaking_everywhere():
         subset = actor.breaks_ceasefire(offer, 40, gain=gain, where=where)
         assert everywhere[where].any() and not everywhere[where].all()     # both outcomes occur
         assert np.array_equal(subset, everywhere & where), actor.key
+
+
+# -- issue 18: memoized projection constants, cached discounts, decisions on views ----------------
+
+def _same_bytes(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def _assert_same_constants(got: dict, want: dict):
+    assert got.keys() == want.keys()
+    for key in want:
+        assert _same_bytes(got[key], want[key]), key
+
+
+def test_memoized_block_constants_equal_fresh_ones_and_miss_on_any_change():
+    from sim.engine import forecast
+
+    m = _model()
+    ru_in, ua_in = m.inflows()
+    for fight in (1.0, 0.0):
+        fresh = war.block_constants(m.wp, 26, fight, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua,
+                                    war.mean_decay(m.wp.cover, 26))
+        first = forecast.block_constants(m.wp, fight, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua)
+        _assert_same_constants(first, fresh)
+        # equal values in other arrays: a hit
+        hit = forecast.block_constants(m.wp, fight, ru_in.copy(), ua_in.copy(), m.rebuild_ru.copy(), m.rebuild_ua)
+        assert hit is first
+        # one inflow one ulp higher in one replication: a miss, and the fresh numbers
+        bumped = ua_in.copy()
+        bumped[3] = np.nextafter(bumped[3], np.inf)
+        other = forecast.block_constants(m.wp, fight, ru_in, bumped, m.rebuild_ru, m.rebuild_ua)
+        assert other is not first
+        _assert_same_constants(other, war.block_constants(m.wp, 26, fight, ru_in, bumped, m.rebuild_ru,
+                                                          m.rebuild_ua, war.mean_decay(m.wp.cover, 26)))
+    # a caller changing its arrays afterwards does not change what is cached
+    kept = ua_in.copy()
+    first = forecast.block_constants(m.wp, 1.0, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua)
+    ua_in *= 0.5
+    again = forecast.block_constants(m.wp, 1.0, ru_in, kept, m.rebuild_ru, m.rebuild_ua)
+    _assert_same_constants(again, war.block_constants(m.wp, 26, 1.0, ru_in, kept, m.rebuild_ru, m.rebuild_ua,
+                                                      war.mean_decay(m.wp.cover, 26)))
+    assert again is first
+
+
+def test_projections_through_the_memo_equal_the_general_path_bit_for_bit():
+    """A scalar ``fight`` goes through the memo; the same fight as an array takes the general path."""
+    from sim.engine import forecast
+
+    m = _model()
+    ru_in, ua_in = m.inflows()
+    for fight in (1.0, 0.0):
+        for repeat in range(2):          # the second projection hits the memo
+            memo = forecast.project(m.war, m.wp, m.horizon_plan, fight, ru_in, ua_in, m.rebuild_ru,
+                                    m.rebuild_ua, 1.1, keep_states=True)
+            general = forecast.project(m.war, m.wp, m.horizon_plan, np.full(m.n, fight), ru_in, ua_in,
+                                       m.rebuild_ru, m.rebuild_ua, 1.1, keep_states=True)
+            for key, value in general.items():
+                if key == "states":
+                    for a, b in zip(value, memo["states"]):
+                        for name in FIELDS:
+                            assert np.array_equal(getattr(a, name), getattr(b, name)), (fight, name)
+                else:
+                    assert _same_bytes(memo[key], value), (fight, repeat, key)
+
+
+def test_cached_discounts_equal_the_power_on_the_model_and_on_a_view():
+    from sim.engine import durability
+    from sim.engine.subset import view
+
+    m = _model()
+    idx = np.array([1, 5, 6, 17, 30])
+    v = view(m, idx, m._view_cache)
+    for tau in (13.0, 39.0, 91.0):
+        assert _same_bytes(durability.discount_at(m, tau), m.delta ** tau)
+        assert _same_bytes(durability.discount_at(v, tau), m.delta[idx] ** tau)
+
+
+def test_a_large_subset_decided_on_a_view_equals_the_full_model():
+    """More than half the replications: still a view (issue 18), still the full model's numbers."""
+    from sim.engine.model import accept_and_expect
+
+    m = _model()
+    mask = (np.arange(m.n) % 4) != 0           # three quarters
+    offer, t = m.offers[0], m.week
+    for key in ("russia", "ukraine", "united_states"):
+        m.decision_round += 1
+        flags, values = accept_and_expect(m.actors[key], offer, t)
+        m.decision_round += 1
+        on_flags, on_values = m.on_pair(mask, lambda v, key=key: accept_and_expect(v.actors[key], offer, t))
+        assert _same_bytes(on_flags, flags & mask), key
+        assert _same_bytes(on_values, np.where(mask, values, np.nan)), key
+        assert flags[mask].any() and not flags[mask].all(), key     # both decisions occur
