@@ -82,33 +82,43 @@ def _assert_same_constants(got: dict, want: dict):
 
 
 def test_memoized_block_constants_equal_fresh_ones_and_miss_on_any_change():
+    from dataclasses import replace
+
     from sim.engine import forecast
 
     m = _model()
     ru_in, ua_in = m.inflows()
+
+    def fresh(wp, fight, ua):
+        return war.block_constants(wp, 26, fight, ru_in, ua, m.rebuild_ru, m.rebuild_ua, war.mean_decay(wp.cover, 26))
+
     for fight in (1.0, 0.0):
-        fresh = war.block_constants(m.wp, 26, fight, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua,
-                                    war.mean_decay(m.wp.cover, 26))
-        first = forecast.block_constants(m.wp, fight, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua)
-        _assert_same_constants(first, fresh)
+        wp = replace(m.wp)                  # the same arrays, an empty memo
+        first = forecast.block_constants(wp, fight, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua)
+        _assert_same_constants(first, fresh(wp, fight, ua_in))
         # equal values in other arrays: a hit
-        hit = forecast.block_constants(m.wp, fight, ru_in.copy(), ua_in.copy(), m.rebuild_ru.copy(), m.rebuild_ua)
+        hit = forecast.block_constants(wp, fight, ru_in.copy(), ua_in.copy(), m.rebuild_ru.copy(), m.rebuild_ua)
         assert hit is first
         # one inflow one ulp higher in one replication: a miss, and the fresh numbers
         bumped = ua_in.copy()
         bumped[3] = np.nextafter(bumped[3], np.inf)
-        other = forecast.block_constants(m.wp, fight, ru_in, bumped, m.rebuild_ru, m.rebuild_ua)
+        other = forecast.block_constants(wp, fight, ru_in, bumped, m.rebuild_ru, m.rebuild_ua)
         assert other is not first
-        _assert_same_constants(other, war.block_constants(m.wp, 26, fight, ru_in, bumped, m.rebuild_ru,
-                                                          m.rebuild_ua, war.mean_decay(m.wp.cover, 26)))
+        _assert_same_constants(other, fresh(wp, fight, bumped))
+        # another fight, another parameter array: misses
+        assert forecast.block_constants(wp, 1.0 - fight, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua) is not first
+        wp.cover = wp.cover.copy()
+        moved = forecast.block_constants(wp, fight, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua)
+        assert moved is not first
+        _assert_same_constants(moved, fresh(wp, fight, ua_in))
     # a caller changing its arrays afterwards does not change what is cached
-    kept = ua_in.copy()
-    first = forecast.block_constants(m.wp, 1.0, ru_in, ua_in, m.rebuild_ru, m.rebuild_ua)
-    ua_in *= 0.5
-    again = forecast.block_constants(m.wp, 1.0, ru_in, kept, m.rebuild_ru, m.rebuild_ua)
-    _assert_same_constants(again, war.block_constants(m.wp, 26, 1.0, ru_in, kept, m.rebuild_ru, m.rebuild_ua,
-                                                      war.mean_decay(m.wp.cover, 26)))
+    wp = replace(m.wp)
+    mine, kept = ua_in.copy(), ua_in.copy()
+    first = forecast.block_constants(wp, 1.0, ru_in, mine, m.rebuild_ru, m.rebuild_ua)
+    mine *= 0.5
+    again = forecast.block_constants(wp, 1.0, ru_in, kept, m.rebuild_ru, m.rebuild_ua)
     assert again is first
+    _assert_same_constants(again, fresh(wp, 1.0, kept))
 
 
 def test_projections_through_the_memo_equal_the_general_path_bit_for_bit():
