@@ -1,13 +1,19 @@
 """Draw a run's figures in a second process, started before the simulation (issue 18).
 
 ``ceasefire-sim run`` starts the worker first thing: a fresh Python that imports matplotlib
-and the figure code (about half a second) while the main process imports the engine and
-simulates, on the other core. When the simulation is done the main process sends the few
-outcome columns the figures read (:data:`sim.figures.palette.RUN_FIGURE_COLUMNS`), the
-trajectories and the summary through a pipe; the worker draws every figure of
-:func:`sim.figures.run.all_figures` into the run's staging folder (the same code, so the same
-PNG bytes as drawing in-process) and answers with one JSON line. The main process itself
-never imports matplotlib.
+and the figure code (not the engine nor Mesa: about half a second) while the main process
+imports the engine and simulates, on the other core; then, while it waits, the worker draws
+one made-up figure into a temporary folder, so that what the first figure of a process
+pays once (fonts, PIL, lazily imported modules) is paid off the critical path
+(:func:`_warm_up`, stopped as soon as the job arrives). When the simulation is done the main
+process sends the few outcome columns the figures read
+(:data:`sim.figures.palette.RUN_FIGURE_COLUMNS`), the trajectories and the summary through a
+pipe; the worker draws every figure of :func:`sim.figures.run.figure_jobs` into the run's
+staging folder (the same code, so the same PNG bytes as drawing in-process) and answers with
+one JSON line. The main process is idle meanwhile, so the worker forks (POSIX) and the two
+processes draw about half the figures each (:data:`FORKED`; both cores are busy for about
+half as long); if the forked helper fails, the worker draws its figures too. The main
+process itself never imports matplotlib.
 
 It is started only when a core is free (:func:`free_core`). It is only a shortcut, never on
 the critical path for long: if it is not ready
@@ -146,17 +152,103 @@ class FigureWorker:
         self.close()
 
 
+class RunColumns:
+    """What the run's figures read of an :class:`sim.engine.outcomes.Outcomes`, without the engine."""
+
+    def __init__(self, columns: dict, horizon_weeks: int, seed: int, territory_path):
+        self.columns, self.horizon_weeks, self.seed, self.territory_path = columns, horizon_weeks, seed, territory_path
+
+    @property
+    def n(self) -> int:
+        return len(self.columns["replication"])
+
+
+#: The figures the worker's forked helper draws while the worker draws the others: the
+#: three-panel casualties figure costs about as much as the other four together
+#: (docs/performance.md).
+FORKED = ("casualties_cost.png",)
+
+
+def _fork() -> int | None:
+    """``os.fork()``, or None where there is none or it fails (then everything is drawn here)."""
+    if not hasattr(os, "fork"):
+        return None
+    try:
+        return os.fork()
+    except OSError:
+        return None
+
+
+def draw_split(jobs: list, folder: Path) -> list[Path]:
+    """Draw ``jobs`` (:func:`sim.figures.run.figure_jobs`) into ``folder``, those named in
+    :data:`FORKED` by a forked copy of this process meanwhile; the paths in the jobs' order.
+
+    Each figure is drawn by the same code either way (the same bytes). Only for the worker
+    process, which has no threads and nothing else to do: the main process never forks.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    there = [(name, draw) for name, draw in jobs if name in FORKED]
+    here = [(name, draw) for name, draw in jobs if name not in FORKED]
+    pid = _fork() if there and here else None
+    if pid == 0:                                   # the helper: draw, then leave at once
+        code = 1
+        try:
+            for name, draw in there:
+                draw(folder / name)
+            code = 0
+        finally:
+            os._exit(code)                         # no cleanup of the worker's state, no output
+    for name, draw in (here if pid is not None else jobs):
+        draw(folder / name)
+    if pid is not None:
+        _, status = os.waitpid(pid, 0)
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+            for name, draw in there:              # the helper failed: draw its figures here
+                draw(folder / name)
+    return [folder / name for name, _ in jobs]
+
+
+def _job_waiting() -> bool:
+    """Whether the main process has sent the job (or closed the pipe); True where it cannot be known."""
+    try:
+        import select
+
+        return bool(select.select([sys.stdin.buffer], [], [], 0)[0])
+    except (ImportError, OSError, ValueError):
+        return True
+
+
+def _warm_up(plots, waiting=_job_waiting) -> None:
+    """Draw a made-up run's outcome bars into a temporary folder, unless the job is already
+    waiting: the first figure a process draws pays for loading the font, PIL's PNG writer and
+    modules matplotlib imports on first use, which the run's figures then need not. Best
+    effort: any error is ignored (the real figures are drawn the same either way)."""
+    import tempfile
+
+    if waiting():
+        return
+    classes = plots.OUTCOME_CLASSES
+    summary = {"horizon_weeks": 156, "outcome_probabilities": {c: 1 / len(classes) for c in classes},
+               "outcome_intervals_95": {c: [0.1, 0.2] for c in classes}}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            plots.outcome_bars(summary, "warm-up", Path(tmp) / "warm.png")
+    except Exception:  # noqa: BLE001 - only a warm-up
+        pass
+
+
 def serve() -> int:
     """Worker side: import the figure code, read one job from stdin, draw, answer on stdout."""
     try:
-        from sim.engine.outcomes import Outcomes
         from sim.figures import run as plots
 
         sys.stdout.write(READY + "\n")
         sys.stdout.flush()
+        _warm_up(plots)
         job = pickle.load(sys.stdin.buffer)
-        out = Outcomes(job["columns"], job["horizon_weeks"], job["seed"], job["paths"])
-        files = plots.all_figures(out, job["summary"], job["title"], Path(job["folder"]))
+        out = RunColumns(job["columns"], job["horizon_weeks"], job["seed"], job["paths"])
+        files = draw_split(plots.figure_jobs(out, job["summary"], job["title"]), Path(job["folder"]))
         answer = {"ok": True, "files": [str(p) for p in files]}
     except EOFError:                       # the main process went away before sending a job
         return 0
