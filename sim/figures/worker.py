@@ -33,6 +33,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,16 +47,56 @@ _BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
 
 
 def free_core() -> bool:
-    """Whether a core is likely idle for the worker: the 1-minute load average is below the
-    number of cores minus one half (on a 2-core machine: below 1.5). Measured on the shared 2-core
-    machine at a load average of 12 (docs/performance.md), a worker competing for a busy core made
-    the simulation about 50% slower and was not ready in time; where the load average is unknown
-    (not POSIX), assume a free core."""
+    """Whether a core is likely idle for the worker, judged at once: the 1-minute load average is
+    below the number of cores minus one half (on a 2-core machine: below 1.5). Measured on the
+    shared 2-core machine at a load average of 12 (docs/performance.md), a worker competing for a
+    busy core made the simulation about 50% slower and was not ready in time; where the load
+    average is unknown (not POSIX), assume a free core. When this says no, :func:`idle_cores`
+    looks again (the load average also counts the runs that just ended)."""
     try:
         load = os.getloadavg()[0]
     except (OSError, AttributeError):
         return True
     return load < (os.cpu_count() or 1) - 0.5
+
+
+#: Seconds over which :func:`idle_cores` measures, and the idle cores it takes to start a worker.
+SAMPLE_S = 0.2
+IDLE_CORES = 0.5
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) clock ticks of all cores since boot, from Linux's ``/proc/stat``."""
+    with open("/proc/stat", "rb") as f:
+        ticks = [int(x) for x in f.readline().split()[1:9]]   # user nice system idle iowait irq softirq steal
+    return ticks[3] + ticks[4], sum(ticks)
+
+
+def idle_cores(seconds: float = SAMPLE_S) -> float | None:
+    """How many cores were idle over the next ``seconds`` (0 to the number of cores), or None
+    where it cannot be measured (no ``/proc/stat``).
+
+    The 1-minute load average lags: after a few runs in a row (a script, a benchmark) it stays
+    above 1.5 on a 2-core machine for a minute although the machine is idle between them, and
+    the worker would never start. Measured while this process imports the engine (one core busy),
+    so on an otherwise idle 2-core machine it is about 1."""
+    try:
+        idle0, total0 = _cpu_times()
+        time.sleep(seconds)
+        idle1, total1 = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return None
+    if total1 <= total0:
+        return None
+    return (idle1 - idle0) / (total1 - total0) * (os.cpu_count() or 1)
+
+
+def _spawn() -> subprocess.Popen | None:
+    try:
+        return subprocess.Popen([sys.executable, "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
 
 
 class FigureWorker:
@@ -65,9 +106,16 @@ class FigureWorker:
         self.proc = proc
         self.used_worker = False          # whether the last draw() was done by the worker
         self._ready = threading.Event()
+        self._decided = threading.Event()  # set once it is known whether there is a worker
+        self._closed = False
+        self._lock = threading.Lock()
         self._first: list[str] = []
         if proc is not None:
-            threading.Thread(target=self._await_ready, args=(proc,), daemon=True).start()
+            self._watch(proc)
+        self._decided.set()
+
+    def _watch(self, proc: subprocess.Popen) -> None:
+        threading.Thread(target=self._await_ready, args=(proc,), daemon=True).start()
 
     def _await_ready(self, proc: subprocess.Popen) -> None:
         try:
@@ -79,26 +127,43 @@ class FigureWorker:
     @classmethod
     def start(cls) -> "FigureWorker":
         """Start a worker: none if this process already has matplotlib (drawing here is as fast),
-        or if no core is free (:func:`free_core`: the worker's imports would slow the simulation)."""
-        if "matplotlib.pyplot" in sys.modules or not free_core():
+        or if no core is free (the worker's imports would slow the simulation). A core is free if
+        the load average says so (:func:`free_core`), or else if one is measured idle over the next
+        :data:`SAMPLE_S` seconds (:func:`idle_cores`), measured in a thread while this process
+        goes on importing the engine."""
+        if "matplotlib.pyplot" in sys.modules:
             return cls(None)
+        if free_core():
+            return cls(_spawn())
+        worker = cls(None)
+        worker._decided.clear()
+        threading.Thread(target=worker._start_if_idle, daemon=True).start()
+        return worker
+
+    def _start_if_idle(self) -> None:
         try:
-            proc = subprocess.Popen([sys.executable, "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        except OSError:
-            proc = None
-        return cls(proc)
+            idle = idle_cores()
+            if idle is not None and idle >= IDLE_CORES:
+                with self._lock:
+                    if not self._closed:
+                        self.proc = _spawn()
+                        if self.proc is not None:
+                            self._watch(self.proc)
+        finally:
+            self._decided.set()
 
     def ready(self, wait: float | None = None) -> bool:
         """Whether the worker has imported the figure code (waiting up to ``wait`` seconds)."""
-        if self.proc is None:
-            return False
         if wait is None:
             try:
                 wait = float(os.environ.get("CEASEFIRE_SIM_FIGURE_WAIT", READY_WAIT_S))
             except ValueError:
                 wait = READY_WAIT_S
-        self._ready.wait(max(0.0, wait))
+        t0 = time.monotonic()
+        self._decided.wait(max(0.0, wait))
+        if self.proc is None:
+            return False
+        self._ready.wait(max(0.0, wait - (time.monotonic() - t0)))
         return self._ready.is_set() and self._first == [READY]
 
     def draw(self, out, summary: dict, title: str, folder: Path) -> list[Path]:
@@ -106,8 +171,8 @@ class FigureWorker:
         from sim.figures.palette import RUN_FIGURE_COLUMNS
 
         folder = Path(folder)
-        if self.proc is not None and not self.ready():
-            self.close()                  # still importing (or broken): drawing here is quicker
+        if not self.ready():
+            self.close()                  # none, still importing or broken: drawing here is quicker
         if self.proc is not None:
             job = {"columns": {k: out.columns[k] for k in ("replication", *RUN_FIGURE_COLUMNS)},
                    "horizon_weeks": out.horizon_weeks, "seed": out.seed, "paths": out.territory_path,
@@ -140,10 +205,12 @@ class FigureWorker:
             pass
 
     def close(self) -> None:
-        """Stop an unused worker (the run failed or drew no figures)."""
-        if self.proc is not None:
-            self._kill(self.proc)
-            self.proc = None
+        """Stop an unused worker (the run failed or drew no figures), or one still to be started."""
+        with self._lock:
+            self._closed = True
+            proc, self.proc = self.proc, None
+        if proc is not None:
+            self._kill(proc)
 
     def __enter__(self) -> "FigureWorker":
         return self
