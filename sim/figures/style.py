@@ -143,8 +143,13 @@ def fit_text(fig, rounds: int = 8) -> None:
             return
 
 
+#: zlib level of the PNG files: 1 writes the same pixels in about half the time of PIL's
+#: default 6, in files about 7% larger (issue 18).
+PNG_COMPRESS_LEVEL = 1
+
+
 def save_png(fig, path: Path) -> Path:
     fit_text(fig)
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    fig.savefig(path, dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     plt.close(fig)
     return path

@@ -168,23 +168,44 @@ class FigureWorker:
 
     def draw(self, out, summary: dict, title: str, folder: Path) -> list[Path]:
         """Every figure of the run into ``folder`` (by the worker, else in-process); their paths."""
+        self.submit(out, summary, title, folder)
+        return self.result()
+
+    def submit(self, out, summary: dict, title: str, folder: Path) -> None:
+        """Send the figures to a ready worker and return at once (:meth:`result` waits for
+        them), so that this process can go on writing the tables meanwhile; without a ready
+        worker, :meth:`result` draws them here."""
         from sim.figures.palette import RUN_FIGURE_COLUMNS
 
         folder = Path(folder)
+        self._job = (out, summary, title, folder)
+        self._talk = None
         if not self.ready():
             self.close()                  # none, still importing or broken: drawing here is quicker
-        if self.proc is not None:
-            job = {"columns": {k: out.columns[k] for k in ("replication", *RUN_FIGURE_COLUMNS)},
-                   "horizon_weeks": out.horizon_weeks, "seed": out.seed, "paths": out.territory_path,
-                   "summary": summary, "title": title, "folder": str(folder)}
-            answer = self._ask(job)
+            return
+        job = {"columns": {k: out.columns[k] for k in ("replication", *RUN_FIGURE_COLUMNS)},
+               "horizon_weeks": out.horizon_weeks, "seed": out.seed, "paths": out.territory_path,
+               "summary": summary, "title": title, "folder": str(folder)}
+        answer: list = []
+        self._talk = threading.Thread(target=lambda: answer.append(self._ask(job)), daemon=True)
+        self._talk.answer = answer
+        self._talk.start()
+
+    def result(self) -> list[Path]:
+        """The paths of the figures :meth:`submit` asked for, once they are written (drawn here
+        if the worker failed or there was none)."""
+        talk, self._talk = getattr(self, "_talk", None), None
+        if talk is not None:
+            talk.join()
             self.proc = None
+            answer = talk.answer[0] if talk.answer else None
             if answer is not None and answer.get("ok"):
                 self.used_worker = True
                 return [Path(p) for p in answer["files"]]
         from sim.figures import run as plots
 
         self.used_worker = False
+        out, summary, title, folder = self._job
         return plots.all_figures(out, summary, title, folder)
 
     def _ask(self, job: dict[str, Any]) -> dict | None:
