@@ -1,6 +1,6 @@
 """What the figures share that needs no matplotlib: colours, the run's figure list, :class:`Figure`.
 
-Importing this module does not import matplotlib, so a process that only reads or embeds
+Importing this module imports neither matplotlib nor the engine (Mesa), so a process that only reads or embeds
 figures (``report.html`` of a run, whose PNGs a figure worker drew, :mod:`sim.figures.worker`)
 never pays for it. :mod:`sim.figures.style`, :mod:`sim.figures.run` and
 :mod:`sim.figures.compare` re-export these names.
@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.engine.model import OUTCOME_CLASSES
-
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
-CLASS_COLOURS = dict(zip(OUTCOME_CLASSES, ["#D55E00", "#009E73", "#E69F00", "#F0E442", "#0072B2", "#CC79A7"]))
+#: A colour per outcome class, in the order of :data:`sim.engine.model.OUTCOME_CLASSES` (the names are
+#: written out so that this module, and the figure worker, need not import the engine and Mesa;
+#: ``tests/figures/test_worker.py`` checks they are the engine's classes in its order).
+CLASS_COLOURS = {"war_continues": "#D55E00", "ceasefire_holds": "#009E73", "ceasefire_broken": "#E69F00",
+                 "truce_lapsed": "#F0E442", "ukraine_collapse": "#0072B2", "russia_collapse": "#CC79A7"}
+#: The outcome classes in the engine's order (the keys of :data:`CLASS_COLOURS`).
+OUTCOME_CLASSES = tuple(CLASS_COLOURS)
 ACTOR_COLOURS = {"russia": "#D55E00", "ukraine": "#0072B2", "united_states": "#56B4E9", "europe": "#009E73"}
 DPI = 110
 

@@ -1,18 +1,26 @@
-"""Figures of one run's outcome distributions (PNG; palette and style in :mod:`sim.figures.style`)."""
+"""Figures of one run's outcome distributions (PNG; palette and style in :mod:`sim.figures.style`).
+
+Importing this module imports matplotlib but not the engine (Mesa): the figure worker
+(:mod:`sim.figures.worker`) is ready to draw as soon as matplotlib is imported. An ``out``
+is anything with the :class:`sim.engine.outcomes.Outcomes` attributes the figures read
+(``columns``, ``n``, ``horizon_weeks``, ``territory_path``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from sim.engine.model import OUTCOME_CLASSES
 from sim.scenario.offers import ACTORS
-from sim.engine.outcomes import Outcomes
-from sim.output.summary import kaplan_meier, summarize
+from sim.output.survival import kaplan_meier
 from sim.output.labels import LABELS
-from sim.figures.palette import RUN_FIGURE_COLUMNS, RUN_FIGURES  # noqa: F401 (re-exported)
+from sim.figures.palette import OUTCOME_CLASSES, RUN_FIGURE_COLUMNS, RUN_FIGURES  # noqa: F401 (re-exported)
 from sim.figures.style import ACTOR_COLOURS, CLASS_COLOURS, OKABE_ITO, plt, save_png, style_axes
+
+if TYPE_CHECKING:                     # the engine (and Mesa) only for type checkers: the figure
+    from sim.engine.outcomes import Outcomes  # worker draws from the columns alone
 
 
 def outcome_bars(summary: dict, title: str, path: Path) -> Path:
@@ -128,13 +136,17 @@ def casualties_and_cost(out: Outcomes, title: str, path: Path) -> Path:
     return save_png(fig, path)
 
 
-def all_figures(out: Outcomes, summary: dict | None, title: str, folder: Path) -> list[Path]:
-    """Write every figure of a run into ``folder`` (each drawn once); return their paths.
+def figure_jobs(out: Outcomes, summary: dict | None, title: str) -> list[tuple[str, Callable[[Path], Path]]]:
+    """The figures of a run, in the order of :data:`RUN_FIGURES`: ``(file name, draw(path))``.
 
-    The territory fan chart needs the weekly trajectories and is skipped without them.
+    The territory fan chart needs the weekly trajectories and is left out without them.
+    Each ``draw`` is independent of the others (the figure worker may draw them in two
+    processes).
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    summary = summary or summarize(out)
+    if not summary:
+        from sim.output.summary import summarize
+
+        summary = summarize(out)
     draw = {
         "outcomes.png": lambda p: outcome_bars(summary, title, p),
         "acceptance.png": lambda p: acceptance_bars(summary, title, p),
@@ -142,4 +154,13 @@ def all_figures(out: Outcomes, summary: dict | None, title: str, folder: Path) -
         "territory_fan.png": (lambda p: territory_fan(out, title, p)) if out.territory_path is not None else None,
         "casualties_cost.png": lambda p: casualties_and_cost(out, title, p),
     }
-    return [draw[name](folder / name) for name, _ in RUN_FIGURES if draw[name] is not None]
+    return [(name, draw[name]) for name, _ in RUN_FIGURES if draw[name] is not None]
+
+
+def all_figures(out: Outcomes, summary: dict | None, title: str, folder: Path) -> list[Path]:
+    """Write every figure of a run into ``folder`` (each drawn once); return their paths.
+
+    The territory fan chart needs the weekly trajectories and is skipped without them.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    return [draw(folder / name) for name, draw in figure_jobs(out, summary, title)]

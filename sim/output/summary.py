@@ -16,6 +16,7 @@ import numpy as np
 from sim.engine.model import OUTCOME_CLASSES
 from sim.engine.outcomes import VETO_SEP, Outcomes
 from sim.scenario.offers import ACTORS
+from sim.output.survival import kaplan_meier, km_quantile  # noqa: F401 (re-exported)
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 Z95 = 1.959963984540054
@@ -33,33 +34,6 @@ def wilson(successes: int, n: int) -> tuple[float, float, float]:
     lo = 0.0 if successes == 0 else max(0.0, centre - half)
     hi = 1.0 if successes == n else min(1.0, centre + half)
     return (p, lo, hi)
-
-
-def kaplan_meier(durations: np.ndarray, censored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Kaplan-Meier survival: times (weeks) and S(t) just after each time.
-
-    Returns arrays starting at (0, 1.0).
-    """
-    d = np.asarray(durations, dtype=np.float64)
-    c = np.asarray(censored, dtype=bool)
-    if d.size == 0:
-        return np.array([0.0]), np.array([1.0])
-    times = np.unique(d[~c])
-    surv = [1.0]
-    s = 1.0
-    for t in times:
-        at_risk = np.count_nonzero(d >= t)
-        events = np.count_nonzero((d == t) & ~c)
-        if at_risk:
-            s *= 1.0 - events / at_risk
-        surv.append(s)
-    return np.concatenate([[0.0], times]), np.asarray(surv)
-
-
-def km_quantile(times: np.ndarray, surv: np.ndarray, q: float) -> float | None:
-    """Smallest time where S(t) <= 1 - q; None if the curve never gets there (censored)."""
-    idx = np.nonzero(surv <= 1.0 - q + 1e-12)[0]
-    return float(times[idx[0]]) if idx.size else None
 
 
 def _quantiles(x: np.ndarray) -> dict[str, float]:

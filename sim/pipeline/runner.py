@@ -104,7 +104,10 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
 
     ``figure_worker`` (a started :class:`sim.figures.worker.FigureWorker`, as ``ceasefire-sim
     run`` passes) draws the figures in its own process, which imported matplotlib while this
-    one simulated; without it they are drawn here. The PNG files are the same.
+    one simulated: they are sent to it as soon as the last chunk is simulated, and drawn while
+    this process writes that chunk's tables; without it they are drawn here, after the
+    tables. The PNG files are the same. ``timings["figures"]`` is how long the figures held the
+    run up after the tables were written.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -119,6 +122,8 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
         (tmp / "scenario.yaml").write_text(scenario.to_yaml(), encoding="utf-8")
         keeper = _Keeper(scenario.replications, scenario.horizon_weeks, plan.keep_all_columns, record)
         writer = results.OutcomesWriter(tmp)
+        outcomes = summary = None
+        t_submitted = None
         try:
             chunks = iter_chunks(scenario, chunk_size=plan.chunk_size, record_trajectories=record,
                                  progress=progress)
@@ -129,26 +134,38 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
                 if part is None:
                     break
                 t1 = time.perf_counter()
-                writer.add(part)
                 keeper.add(part)
+                timings["write_tables"] += time.perf_counter() - t1
+                if keeper.filled == scenario.replications and figures and figure_worker is not None:
+                    # the last chunk: the worker draws the figures while this process writes the tables
+                    t_submitted = time.perf_counter()
+                    outcomes = keeper.outcomes(scenario.seed)
+                    summary = summarize(outcomes, scenario.name)
+                    figure_worker.submit(outcomes, summary, scenario.title, tmp / "figures")
+                t1 = time.perf_counter()
+                writer.add(part)
                 del part
                 timings["write_tables"] += time.perf_counter() - t1
             parquet = writer.close()
         except BaseException:
             writer.abort()
             raise
-        outcomes = keeper.outcomes(scenario.seed)
-        summary = summarize(outcomes, scenario.name)
+        if outcomes is None:
+            outcomes = keeper.outcomes(scenario.seed)
+            summary = summarize(outcomes, scenario.name)
         (tmp / "summary.json").write_bytes(results.json_bytes(summary))
         result = RunResult(target, scenario, outcomes, summary, timings)
         if figures:
             t2 = time.perf_counter()
-            if figure_worker is not None:
+            if t_submitted is not None:
+                figure_worker.result()
+            elif figure_worker is not None:
                 figure_worker.draw(outcomes, summary, scenario.title, tmp / "figures")
             else:
                 from sim.figures import run as plots     # matplotlib only when figures are drawn
 
                 plots.all_figures(outcomes, summary, scenario.title, tmp / "figures")
+            # seconds the figures held the run up (a worker draws them while the tables are written)
             timings["figures"] = time.perf_counter() - t2
         if extra_files is not None:
             extra_files(tmp, result)

@@ -52,7 +52,7 @@ def _param(value: Any, bounds=(-float("inf"), float("inf")), where: str = "") ->
 @lru_cache(maxsize=1)
 def parameter_table() -> dict[str, ParamInfo]:
     """``'section.name' -> ParamInfo`` for every model parameter."""
-    data = load(PARAMETERS_FILE).data
+    data = load(PARAMETERS_FILE, shipped=True).data
     table: dict[str, ParamInfo] = {}
     for section, entries in data.items():
         for name, e in entries.items():
@@ -77,7 +77,7 @@ def sections() -> list[str]:
 @lru_cache(maxsize=1)
 def presets() -> dict[str, dict[str, dict[str, Any]]]:
     """``section -> preset name -> {description, source, values}``."""
-    return load(PRESETS_FILE).data
+    return load(PRESETS_FILE, shipped=True).data
 
 
 DEFAULT_PRESETS = {"attrition": "baseline", "united_states": "policy_2024", "europe": "europe_2024"}
@@ -88,4 +88,4 @@ def profile(actor: str) -> dict[str, Any]:
     """The raw profile of an actor (weights, term values, red lines, beliefs, with sources)."""
     if actor not in ACTORS:
         raise KeyError(actor)
-    return load(PROFILES_DIR / f"{actor}.yaml").data
+    return load(PROFILES_DIR / f"{actor}.yaml", shipped=True).data

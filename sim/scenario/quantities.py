@@ -35,7 +35,7 @@ def regions() -> dict[str, Any]:
     """The table of ``regions.yaml``: ``{ukraine_area_km2, regions: {key: {...}}}``."""
     from sim.scenario.yamlio import load
 
-    return load(REGIONS_FILE).data
+    return load(REGIONS_FILE, shipped=True).data
 
 
 def region_names() -> tuple[str, ...]:

@@ -166,7 +166,7 @@ def parse(data: Any, file: str = str(SOURCES_FILE), line=lambda path: None) -> d
 @lru_cache(maxsize=1)
 def bibliography() -> dict[str, Document]:
     """``key -> Document`` for every entry of ``sources.yaml`` (validated, cached)."""
-    located = load(SOURCES_FILE)
+    located = load(SOURCES_FILE, shipped=True)
     return parse(located.data, str(SOURCES_FILE), located.line)
 
 
