@@ -120,11 +120,11 @@ class ParticleModel:
         theta = {path: float(pars[n]) for path, n in zip(self.paths, self.names)}
         seed = particle_seed()
         if MODE.record is not None:
-            MODE.record.append((self, theta, seed))
+            MODE.record.append((self, pars, theta, seed))
             raise Recorded()
         if MODE.replay is not None:
-            want_theta, want_seed, stats = MODE.replay.popleft()
-            if want_theta != theta or want_seed != seed:
+            want_theta, stats = MODE.replay.popleft()
+            if want_theta != theta:
                 raise RuntimeError("calibration replay out of step with the recorded proposals")
             return stats
         return simulate_targets(self.cal, theta, seed)

@@ -20,10 +20,13 @@ rounds:
 2. simulate every recorded proposal of the round as one vectorized run per scenario
    (:func:`sim.calibration.targets.simulate_batch`: a particle's statistics do not depend on
    the batch it is in);
-3. *replay*: restore each task's generator again and let pyabc propose, simulate (the model
-   returns the recorded statistics, checking the proposal is the same) and accept or reject,
-   exactly as it would sequentially; a task stops at its first accepted particle, and proposals
-   recorded after it are discarded (never counted, never seen by pyabc).
+3. *replay*: let pyabc propose, simulate and accept or reject each recorded particle in order,
+   exactly as it would sequentially, with the proposal step handing back the recorded proposal
+   (:class:`Replayed`: pyabc's proposal loop, which in many dimensions tries many perturbations
+   before one lies inside the priors' support, runs once, in step 1) and the model returning
+   the recorded statistics (checking the proposal is the same); a task stops at its first
+   accepted particle, and proposals recorded after it are discarded (never counted, never seen
+   by pyabc). An unfinished task resumes from its generator's state at the end of step 1.
 
 ``k = ceil(batch / unfinished tasks)``, so each round simulates at least ``batch`` particles
 (``--batch``) while tasks remain. Grouping and ``k`` decide only how much is simulated and
@@ -69,6 +72,39 @@ def _quiet():
         yield
 
 
+class Replayed:
+    """Stands for pyabc's prior (``rvs``) or transition kernel (``rvs``) in step 3: hands back the
+    recorded proposals in order; densities are the real ones (pyabc checks the prior's is > 0)."""
+
+    def __init__(self, queue: deque, real=None):
+        self.queue = queue
+        self.real = real
+
+    def rvs(self, *args, **kwargs):
+        return self.queue.popleft()
+
+    def pdf(self, x, *args, **kwargs):
+        return self.real.pdf(x, *args, **kwargs)
+
+
+def replaying(simulate_one, proposals: deque):
+    """``simulate_one`` whose proposal step returns ``proposals`` in order (pyabc 0.13's
+    ``functools.partial`` of ``_simulate_one`` or ``_simulate_one_from_prior``), or None if its
+    shape is not the one known here (then step 3 re-runs the proposals from the saved generator)."""
+    kw = getattr(simulate_one, "keywords", None)
+    if not isinstance(simulate_one, functools.partial) or not kw or "parameter_priors" not in kw:
+        return None
+    priors = kw["parameter_priors"]
+    if len(priors) != 1 or kw.get("models") is None or len(kw["models"]) != 1:
+        return None
+    new = dict(kw, parameter_priors=[Replayed(proposals, priors[0])])
+    if "transitions" in kw:
+        if len(kw["transitions"]) != 1:
+            return None
+        new["transitions"] = [Replayed(proposals)]
+    return functools.partial(simulate_one.func, *simulate_one.args, **new)
+
+
 class KeyedSampler(MappingSampler):
     """pyabc's MappingSampler whose tasks seed NumPy from keyed streams and simulate in batches.
 
@@ -108,7 +144,7 @@ class KeyedSampler(MappingSampler):
         simulated = rounds = 0
         while pending:
             k = max(1, math.ceil(self.batch / len(pending)))
-            recorded = {}
+            recorded, ends = {}, {}
             for key in pending:                      # 1. record k proposals of each unfinished task
                 _restore(states[key])
                 MODE.record = []
@@ -123,21 +159,26 @@ class KeyedSampler(MappingSampler):
                     recorded[key] = MODE.record
                 finally:
                     MODE.record = None
+                ends[key] = _state()
             flat = [item for key in pending for item in recorded[key]]
-            stats = flat[0][0].batch([(theta, seed) for _, theta, seed in flat])    # 2. one run
+            stats = flat[0][0].batch([(theta, seed) for _, _, theta, seed in flat])    # 2. one run
             simulated += len(flat)
             rounds += 1
             at, left = 0, []
             for key in pending:                      # 3. replay: pyabc decides, as sequentially
                 items = recorded[key]
-                MODE.replay = deque((theta, seed, stats[at + i]) for i, (_, theta, seed) in enumerate(items))
+                MODE.replay = deque((theta, stats[at + i]) for i, (_, _, theta, _) in enumerate(items))
                 at += len(items)
-                _restore(states[key])
+                proposals = deque(pars for _, pars, _, _ in items)
+                replay = replaying(simulate_one, proposals)
+                if replay is None:
+                    replay = simulate_one
+                    _restore(states[key])
                 done = False
                 try:
                     with _quiet():
                         for _ in items:
-                            new = simulate_one()
+                            new = replay()
                             evaluations[key] += 1
                             samples[key].append(new)
                             if new.accepted:
@@ -146,7 +187,7 @@ class KeyedSampler(MappingSampler):
                 finally:
                     MODE.replay = None
                 if not done:
-                    states[key] = _state()
+                    states[key] = ends[key]
                     left.append(key)
             pending = left
         return [(samples[key], evaluations[key]) for key in keys], simulated, rounds

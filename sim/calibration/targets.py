@@ -142,17 +142,27 @@ def batch_scenario(scenario: Scenario, thetas: list[dict[str, float]], blocks: l
 def simulate_batch(cal: Calibration, particles: list[tuple[dict[str, float], int]]) -> list[dict[str, float]]:
     """Every target's statistic for each particle ``(theta, seed)``: one simulation of each distinct
     (scenario, horizon) holds all the particles' blocks of replications (split into models of at
-    most :data:`~sim.engine.simulate.DEFAULT_CHUNK` replications, whole blocks each)."""
+    most :data:`~sim.engine.simulate.DEFAULT_CHUNK` replications, whole blocks each; two particles
+    whose blocks coincide go to different models)."""
     if not particles:
         return []
     R = cal.replications
     blocks = [replication_ids(seed, R) for _, seed in particles]
     thetas = [theta for theta, _ in particles]
     per_model = max(1, DEFAULT_CHUNK // R)
+    models: list[list[int]] = []        # particles per model: at most per_model, never two on one block
+    bases: list[set[int]] = []
+    for k, b in enumerate(blocks):
+        i = next((i for i, m in enumerate(models) if len(m) < per_model and int(b[0]) not in bases[i]), None)
+        if i is None:
+            models.append([])
+            bases.append(set())
+            i = len(models) - 1
+        models[i].append(k)
+        bases[i].add(int(b[0]))
     out: list[dict[str, float]] = [{} for _ in particles]
     for name, horizon in cal.runs():
-        for lo in range(0, len(particles), per_model):
-            part = range(lo, min(len(particles), lo + per_model))
+        for part in models:
             scenario = batch_scenario(cal.scenarios[name], [thetas[k] for k in part], [blocks[k] for k in part],
                                       cal.seed)
             model = CeasefireModel(scenario, seed=cal.seed, replication_ids=np.concatenate([blocks[k] for k in part]),

@@ -92,6 +92,9 @@ def test_a_particle_in_a_batch_is_the_particle_alone_and_the_fixed_value_run(sma
     assert batch[2] == _old_way(small, *parts[2]) and batch[5] == _old_way(small, *parts[5])
     assert simulate_batch(small, parts[3:] + parts[:3]) == batch[3:] + batch[:3]      # order does not matter
     assert len({tuple(b.values()) for b in batch}) == len(batch)                      # and they differ
+    same_block = [(parts[0][0], 5), (parts[1][0], 6)]        # seeds 5 and 6 share a block of ids
+    assert (replication_ids(5, 16) == replication_ids(6, 16)).all()
+    assert simulate_batch(small, same_block) == [simulate_targets(small, *p) for p in same_block]
 
 
 def test_the_record_batches_keep_each_scenarios_own_settings():
@@ -175,6 +178,14 @@ def test_record_and_replay_give_pyabc_what_a_sequential_evaluation_gives(small):
         got = inference.infer(small, 80, batch=batch, workers=workers)
         _same(got, ref)
         assert got.simulated >= got.simulations        # look-ahead: simulated, discarded, never counted
+    from sim.calibration import sampler as mod
+
+    fast = mod.replaying
+    mod.replaying = lambda simulate_one, proposals: None        # replay by re-running pyabc's proposals
+    try:
+        _same(inference.infer(small, 80, batch=7, workers=2), ref)
+    finally:
+        mod.replaying = fast
     big = inference.infer(small, 80, batch=64, workers=1)
     assert big.rounds < inference.infer(small, 80, batch=1, workers=1).rounds
 
