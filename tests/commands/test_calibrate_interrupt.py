@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 
-# every round: 5 tasks x 13 look-ahead particles x 5,000 replications per worker, minutes of work
+# the first round: 5 tasks x 13 look-ahead particles x 20,000 replications per worker, minutes of work
 SLOW = """\
 name: slow
 seed: 5
-replications: 5000
+replications: 20000
 population: 10
 generations: 3
 predictive_draws: 2
@@ -118,7 +118,7 @@ def test_a_signal_stops_calibrate_at_once_and_leaves_nothing(tmp_path, workers, 
             os.killpg(proc.pid, sig)          # Ctrl-C in a terminal: the whole process group
         else:
             proc.send_signal(sig)             # kill PID: the driver only
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=45)
         assert proc.returncode == code, err.decode()
         assert words in err and b"Traceback" not in err, err.decode()
         deadline = time.monotonic() + 15
