@@ -14,7 +14,9 @@ of generation *t* (it samples until it has one accepted particle) seeds NumPy's 
 generator - which pyabc's priors and kernels use - from the keyed stream
 ``calibrate:t<t>:task<j>`` of :mod:`sim.engine.rng`, and the simulation seed of each particle
 comes from that generator. Tasks are mapped in order, so the posterior is the same, byte for
-byte, with one worker or many (``tests/calibration/test_inference.py``). pyabc's database (sqlite)
+byte, with one worker or many (``tests/calibration/test_inference.py``); the sampler simulates
+many particles as one vectorized run and replays pyabc's decisions on them in order
+(:mod:`sim.calibration.sampler`), the same sample for any ``--batch``. pyabc's database (sqlite)
 lives in a temporary folder and is deleted afterwards.
 """
 
