@@ -14,7 +14,9 @@ of generation *t* (it samples until it has one accepted particle) seeds NumPy's 
 generator - which pyabc's priors and kernels use - from the keyed stream
 ``calibrate:t<t>:task<j>`` of :mod:`sim.engine.rng`, and the simulation seed of each particle
 comes from that generator. Tasks are mapped in order, so the posterior is the same, byte for
-byte, with one worker or many (``tests/calibration/test_inference.py``). pyabc's database (sqlite)
+byte, with one worker or many (``tests/calibration/test_inference.py``); the sampler simulates
+many particles as one vectorized run and replays pyabc's decisions on them in order
+(:mod:`sim.calibration.sampler`), the same sample for any ``--batch``. pyabc's database (sqlite)
 lives in a temporary folder and is deleted afterwards.
 """
 
@@ -24,7 +26,9 @@ import logging
 import math
 import random
 import tempfile
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -32,7 +36,7 @@ from typing import Any, Callable
 import numpy as np
 
 from sim.calibration.spec import Calibration, Prior
-from sim.calibration.targets import distance, simulate_targets
+from sim.calibration.targets import distance, simulate_batch, simulate_targets
 from sim.engine.rng import KeyedStreams, stream_key
 from sim.scenario.errors import InputError
 
@@ -85,8 +89,29 @@ def names(cal: Calibration) -> list[str]:
     return [f"p{i:03d}" for i in range(len(cal.priors))]
 
 
+class Recorded(Exception):
+    """Raised by :class:`ParticleModel` in record mode once it has noted the proposal."""
+
+
+class _Mode(threading.local):
+    """What :class:`ParticleModel` does in this thread: simulate (default), record or replay."""
+
+    def __init__(self):
+        self.record: list | None = None
+        self.replay: deque | None = None
+
+
+MODE = _Mode()
+
+
 class ParticleModel:
-    """The pyabc model: parameter vector -> the targets' statistics (picklable)."""
+    """The pyabc model: parameter vector -> the targets' statistics (picklable).
+
+    Called one particle at a time by pyabc. :class:`~sim.calibration.sampler.KeyedSampler` runs it
+    in two modes to simulate many particles at once: *record* (note the proposal and its seed, raise
+    :class:`Recorded`), then, after :meth:`batch` has simulated every recorded proposal as one run,
+    *replay* (return the statistics of the next recorded proposal, checking that it is the same).
+    """
 
     def __init__(self, cal: Calibration):
         self.cal = cal
@@ -95,7 +120,20 @@ class ParticleModel:
 
     def __call__(self, pars) -> dict[str, float]:
         theta = {path: float(pars[n]) for path, n in zip(self.paths, self.names)}
-        return simulate_targets(self.cal, theta, particle_seed())
+        seed = particle_seed()
+        if MODE.record is not None:
+            MODE.record.append((self, pars, theta, seed))
+            raise Recorded()
+        if MODE.replay is not None:
+            want_theta, stats = MODE.replay.popleft()
+            if want_theta != theta:
+                raise RuntimeError("calibration replay out of step with the recorded proposals")
+            return stats
+        return simulate_targets(self.cal, theta, seed)
+
+    def batch(self, particles: list[tuple[dict[str, float], int]]) -> list[dict[str, float]]:
+        """The statistics of many ``(theta, seed)`` at once (one vectorized run per scenario)."""
+        return simulate_batch(self.cal, particles)
 
 
 class TargetDistance:
@@ -135,6 +173,9 @@ class Inference:
     stopped_because: str
     pyabc_version: str
     notes: list[str] = field(default_factory=list)
+    batch: int = 0                  # particles per vectorized round (speed only)
+    simulated: int = 0              # particles simulated, discarded look-ahead included
+    rounds: int = 0                 # vectorized rounds (summed over the groups of tasks)
 
     @property
     def ess(self) -> float:
@@ -151,13 +192,15 @@ def effective_sample_size(w: np.ndarray) -> float:
     return float(w.sum() ** 2 / np.sum(w ** 2)) if w.size else 0.0
 
 
-def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int = 1,
+def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int = 1, batch: int | None = None,
           progress: Callable[[str], None] | None = None) -> Inference:
     """Run ABC-SMC on ``cal`` with at most about ``budget`` model evaluations.
 
     pyabc checks the budget between generations, so the last generation may take the total a
     little past it; the number used is in the result. ``map_`` maps the sampler's tasks (the
-    built-in ``map``, or a process pool's ``map``: same result).
+    built-in ``map``, or a process pool's ``map``) in ``workers`` groups, each simulating its
+    particles in vectorized rounds of at least ``batch`` (default
+    :data:`~sim.calibration.sampler.DEFAULT_BATCH`): the same result for any of them.
     """
     require()
     import pyabc
@@ -169,9 +212,10 @@ def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int =
     start = time.perf_counter()
     pnames = names(cal)
     prior = pyabc.Distribution(**{n: rv(p) for n, p in zip(pnames, cal.priors)})
-    from sim.calibration.sampler import KeyedSampler
+    from sim.calibration.sampler import DEFAULT_BATCH, KeyedSampler
 
-    sampler = KeyedSampler(cal.seed, map_=map_)
+    batch = DEFAULT_BATCH if batch is None else int(batch)
+    sampler = KeyedSampler(cal.seed, map_=map_, groups=workers, batch=batch)
     sampler.show_progress = False
     abc = pyabc.ABCSMC(ParticleModel(cal), prior, FunctionDistance(TargetDistance(cal)),
                        population_size=cal.population, sampler=sampler,
@@ -204,7 +248,8 @@ def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int =
     else:
         why = f"epsilon reached min_epsilon {cal.min_epsilon:g}"
     return Inference(cal, values, w / w.sum(), dist, gens, total, budget, workers,
-                     time.perf_counter() - start, why, pyabc.__version__)
+                     time.perf_counter() - start, why, pyabc.__version__, batch=batch,
+                     simulated=sampler.simulated_, rounds=sampler.rounds_)
 
 
 # -- predictive checks ----------------------------------------------------------------------
@@ -221,18 +266,23 @@ def posterior_rows(inf: Inference, n: int) -> np.ndarray:
     return np.minimum(np.searchsorted(cum, u * cum[-1], side="right"), len(cum) - 1)
 
 
-def _predict_one(args) -> dict[str, float]:
-    cal, theta, seed = args
-    return simulate_targets(cal, theta, seed)
+def _predict_batch(args) -> list[dict[str, float]]:
+    cal, particles = args
+    return simulate_batch(cal, particles)
 
 
-def predictive(cal: Calibration, values: np.ndarray, kind: str, map_: Callable = map) -> np.ndarray:
-    """The targets' statistics simulated at each row of ``values`` (rows x targets)."""
+def predictive(cal: Calibration, values: np.ndarray, kind: str, map_: Callable = map, groups: int = 1
+               ) -> np.ndarray:
+    """The targets' statistics simulated at each row of ``values`` (rows x targets), in ``groups``
+    vectorized batches (the same numbers for any ``groups``)."""
     paths = [p.path for p in cal.priors]
-    tasks = [(cal, dict(zip(paths, map(float, row))),
-              int(stream_key(cal.seed, f"calibrate:{kind}:{k}") % np.uint64(2**62)))
-             for k, row in enumerate(values)]
-    stats = list(map_(_predict_one, tasks))
+    particles = [(dict(zip(paths, map(float, row))),
+                  int(stream_key(cal.seed, f"calibrate:{kind}:{k}") % np.uint64(2**62)))
+                 for k, row in enumerate(values)]
+    g = max(1, min(int(groups), len(particles)))
+    bounds = [round(i * len(particles) / g) for i in range(g + 1)]
+    parts = map_(_predict_batch, [(cal, particles[bounds[i]:bounds[i + 1]]) for i in range(g)])
+    stats = [s for part in parts for s in part]
     return np.array([[s[t.key] for t in cal.targets] for s in stats], dtype=np.float64)
 
 

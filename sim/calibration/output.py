@@ -85,8 +85,10 @@ def write_calibration(inf: Inference, target: Path, *, force: bool = False, figu
     prior = prior_draws(cal, PRIOR_SAMPLE)
     params = summarize_parameters(inf, prior)
     n = cal.predictive_draws
-    prior_pred = predictive(cal, prior_draws(cal, n, "calibrate:prior_predictive"), "prior_predictive", map_)
-    post_pred = predictive(cal, inf.values[posterior_rows(inf, n)], "posterior_predictive", map_)
+    prior_pred = predictive(cal, prior_draws(cal, n, "calibrate:prior_predictive"), "prior_predictive", map_,
+                            groups=inf.workers)
+    post_pred = predictive(cal, inf.values[posterior_rows(inf, n)], "posterior_predictive", map_,
+                           groups=inf.workers)
     checks = summarize_predictive(cal, prior_pred, post_pred)
     gens = [{"generation": g.t, "epsilon": g.epsilon, "accepted": g.accepted, "simulations": g.simulations,
              "acceptance_rate": g.acceptance_rate, "ess": g.ess} for g in inf.generations]
@@ -101,7 +103,8 @@ def write_calibration(inf: Inference, target: Path, *, force: bool = False, figu
         "generations_run": len(inf.generations), "stopped_because": inf.stopped_because,
         "effective_sample_size": inf.ess, "particles": int(len(inf.weights)),
         "final_epsilon": inf.generations[-1].epsilon if inf.generations else None,
-        "workers": inf.workers, "parameters": len(cal.priors), "targets": [t.key for t in cal.targets],
+        "workers": inf.workers, "batch": inf.batch, "simulated_with_look_ahead": inf.simulated,
+        "vectorized_rounds": inf.rounds, "parameters": len(cal.priors), "targets": [t.key for t in cal.targets],
         "most_updated": [{k: r[k] for k in ("parameter", "update", "shrinkage", "prior_mean", "posterior_mean")}
                          for r in params[:10]],
         "libraries": {"pyabc": inf.pyabc_version},

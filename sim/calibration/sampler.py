@@ -1,65 +1,210 @@
-"""pyabc's ``MappingSampler`` made reproducible: each task seeds NumPy from a keyed stream.
+"""pyabc's ``MappingSampler`` made reproducible (keyed seeds) and fast (particles simulated in batches).
 
 See :mod:`sim.calibration.inference`. A module of its own (importing pyabc at the top) so that
 worker processes can unpickle the sampler by name.
+
+**Tasks.** As in pyabc's ``MappingSampler``, task ``j`` of generation ``t`` proposes particles until
+one is accepted; it first seeds NumPy's global generator (used by pyabc's priors and kernels, and
+for each particle's simulation seed) with :func:`~sim.calibration.inference.task_seed`. What a task
+returns - its proposals in order, the first accepted one last, and how many it evaluated - is
+therefore fixed by the seed and the task's key alone: the same sequential computation, whatever
+runs it.
+
+**Batches.** One simulation of 48 replications costs about as much as one of 480, so the tasks
+are mapped in groups (one per worker) and a group simulates its tasks' proposals together, in
+rounds:
+
+1. *record*: for every unfinished task, restore its generator, let pyabc propose ``k`` particles
+   (:class:`~sim.calibration.inference.ParticleModel` notes each proposal and its seed and stops
+   pyabc before the distance), and keep the generator's state;
+2. simulate every recorded proposal of the round as one vectorized run per scenario
+   (:func:`sim.calibration.targets.simulate_batch`: a particle's statistics do not depend on
+   the batch it is in);
+3. *replay*: let pyabc propose, simulate and accept or reject each recorded particle in order,
+   exactly as it would sequentially, with the proposal step handing back the recorded proposal
+   (:class:`Replayed`: pyabc's proposal loop, which in many dimensions tries many perturbations
+   before one lies inside the priors' support, runs once, in step 1) and the model returning
+   the recorded statistics (checking the proposal is the same); a task stops at its first
+   accepted particle, and proposals recorded after it are discarded (never counted, never seen
+   by pyabc). An unfinished task resumes from its generator's state at the end of step 1.
+
+``k = ceil(batch / unfinished tasks)``, so each round simulates at least ``batch`` particles
+(``--batch``) while tasks remain. Grouping and ``k`` decide only how much is simulated and
+discarded, never the result: the posterior is the same bytes for any ``--batch``, any number of
+workers and any order of the tasks (``tests/calibration``).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import random
 import warnings
+from collections import deque
+from contextlib import contextmanager
 
 import numpy as np
 from pyabc.sampler import MappingSampler
 
-from sim.calibration.inference import task_seed
+from sim.calibration.inference import MODE, Recorded, task_seed
+
+#: Particles per vectorized round when tasks remain (speed only; ``--batch``). One particle of the
+#: record costs ~3.2 s of fixed overhead plus ~0.09 s per particle in a batch (docs/calibration.md),
+#: so from ~40 particles on the overhead is less than half the cost.
+DEFAULT_BATCH = 64
+
+
+def _state():
+    return np.random.get_state(), random.getstate()
+
+
+def _restore(state) -> None:
+    np.random.set_state(state[0])
+    random.setstate(state[1])
+
+
+@contextmanager
+def _quiet():
+    with warnings.catch_warnings():
+        # pyabc's kernel covariance from fewer particles than about twice the parameters is
+        # near-singular; NumPy then samples through its SVD and warns on every particle
+        warnings.filterwarnings("ignore", message="covariance is not symmetric positive-semidefinite")
+        yield
+
+
+class Replayed:
+    """Stands for pyabc's prior (``rvs``) or transition kernel (``rvs``) in step 3: hands back the
+    recorded proposals in order; densities are the real ones (pyabc checks the prior's is > 0)."""
+
+    def __init__(self, queue: deque, real=None):
+        self.queue = queue
+        self.real = real
+
+    def rvs(self, *args, **kwargs):
+        return self.queue.popleft()
+
+    def pdf(self, x, *args, **kwargs):
+        return self.real.pdf(x, *args, **kwargs)
+
+
+def replaying(simulate_one, proposals: deque):
+    """``simulate_one`` whose proposal step returns ``proposals`` in order (pyabc 0.13's
+    ``functools.partial`` of ``_simulate_one`` or ``_simulate_one_from_prior``), or None if its
+    shape is not the one known here (then step 3 re-runs the proposals from the saved generator)."""
+    kw = getattr(simulate_one, "keywords", None)
+    if not isinstance(simulate_one, functools.partial) or not kw or "parameter_priors" not in kw:
+        return None
+    priors = kw["parameter_priors"]
+    if len(priors) != 1 or kw.get("models") is None or len(kw["models"]) != 1:
+        return None
+    new = dict(kw, parameter_priors=[Replayed(proposals, priors[0])])
+    if "transitions" in kw:
+        if len(kw["transitions"]) != 1:
+            return None
+        new["transitions"] = [Replayed(proposals)]
+    return functools.partial(simulate_one.func, *simulate_one.args, **new)
 
 
 class KeyedSampler(MappingSampler):
-    """pyabc's MappingSampler whose tasks seed NumPy from keyed streams.
+    """pyabc's MappingSampler whose tasks seed NumPy from keyed streams and simulate in batches.
 
-    Task ``j`` of generation ``t`` samples until it has one accepted particle, after seeding
-    NumPy's global generator (used by pyabc's priors and kernels, and for each particle's
-    simulation seed) with :func:`~sim.calibration.inference.task_seed`. Tasks are mapped in
-    order, so the sample does not depend on the map (in-process, a process pool, Dask).
+    ``groups``: how many groups the tasks of a generation are mapped in (the number of workers);
+    ``batch``: particles per vectorized round (see the module docstring). Neither changes the sample.
     """
 
-    def __init__(self, seed: int, map_=map):
+    def __init__(self, seed: int, map_=map, groups: int = 1, batch: int = DEFAULT_BATCH):
         super().__init__(map_=map_)
         self.seed = int(seed)
+        self.groups = max(1, int(groups))
+        self.batch = max(1, int(batch))
+        self.simulated_ = 0          # particles simulated, discarded look-ahead included
+        self.rounds_ = 0             # vectorized rounds, summed over groups
 
     def __getstate__(self):
-        return (super().__getstate__(), self.seed)
+        return (super().__getstate__(), self.seed, self.groups, self.batch)
 
     def __setstate__(self, state):
-        base, self.seed = state
+        base, self.seed, self.groups, self.batch = state
         super().__setstate__(base)
+        self.simulated_ = self.rounds_ = 0
 
-    def keyed_task(self, simulate_one, key):
-        t, j = key
+    def keyed_group(self, simulate_one, keys):
+        """Run the tasks ``keys`` (``(t, j)`` each); return ``[(sample, evaluations)]`` in that order,
+        the number of particles simulated and the number of rounds."""
         simulate_one = self.unpickle(simulate_one)
-        s = task_seed(self.seed, t, j)
-        np.random.seed(s)
-        random.seed(s)
-        nr, sample = 0, self._create_empty_sample()
-        while True:
-            with warnings.catch_warnings():
-                # pyabc's kernel covariance from fewer particles than about twice the parameters is
-                # near-singular; NumPy then samples through its SVD and warns on every particle
-                warnings.filterwarnings("ignore", message="covariance is not symmetric positive-semidefinite")
-                new = simulate_one()
-            nr += 1
-            sample.append(new)
-            if new.accepted:
-                return sample, nr
+        states = {}
+        for key in keys:
+            s = task_seed(self.seed, *key)
+            np.random.seed(s)
+            random.seed(s)
+            states[key] = _state()
+        samples = {key: self._create_empty_sample() for key in keys}
+        evaluations = dict.fromkeys(keys, 0)
+        pending = list(keys)
+        simulated = rounds = 0
+        while pending:
+            k = max(1, math.ceil(self.batch / len(pending)))
+            recorded, ends = {}, {}
+            for key in pending:                      # 1. record k proposals of each unfinished task
+                _restore(states[key])
+                MODE.record = []
+                try:
+                    with _quiet():
+                        for _ in range(k):
+                            try:
+                                simulate_one()
+                            except Recorded:
+                                continue
+                            raise RuntimeError("pyabc proposed a particle without calling the model")
+                    recorded[key] = MODE.record
+                finally:
+                    MODE.record = None
+                ends[key] = _state()
+            flat = [item for key in pending for item in recorded[key]]
+            stats = flat[0][0].batch([(theta, seed) for _, _, theta, seed in flat])    # 2. one run
+            simulated += len(flat)
+            rounds += 1
+            at, left = 0, []
+            for key in pending:                      # 3. replay: pyabc decides, as sequentially
+                items = recorded[key]
+                MODE.replay = deque((theta, stats[at + i]) for i, (_, _, theta, _) in enumerate(items))
+                at += len(items)
+                proposals = deque(pars for _, pars, _, _ in items)
+                replay = replaying(simulate_one, proposals)
+                if replay is None:
+                    replay = simulate_one
+                    _restore(states[key])
+                done = False
+                try:
+                    with _quiet():
+                        for _ in items:
+                            new = replay()
+                            evaluations[key] += 1
+                            samples[key].append(new)
+                            if new.accepted:
+                                done = True
+                                break
+                finally:
+                    MODE.replay = None
+                if not done:
+                    states[key] = ends[key]
+                    left.append(key)
+            pending = left
+        return [(samples[key], evaluations[key]) for key in keys], simulated, rounds
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
                                 ana_vars=None):
-        task = functools.partial(self.keyed_task, self.pickle(simulate_one))
-        results = list(self.map_(task, [(t, j) for j in range(n)]))
-        self.nr_evaluations_ = sum(nr for _, nr in results)
+        keys = [(t, j) for j in range(n)]
+        g = min(self.groups, n)
+        bounds = [round(i * n / g) for i in range(g + 1)]
+        task = functools.partial(self.keyed_group, self.pickle(simulate_one))
+        results = list(self.map_(task, [keys[bounds[i]:bounds[i + 1]] for i in range(g)]))
         sample = self._create_empty_sample()
-        for s, _ in results:
-            sample += s
+        self.nr_evaluations_ = 0
+        for tasks, simulated, rounds in results:
+            self.simulated_ += simulated
+            self.rounds_ += rounds
+            for s, nr in tasks:
+                self.nr_evaluations_ += nr
+                sample += s
         return sample

@@ -31,6 +31,9 @@ def register(sub) -> None:
                         "generations, so the last one may go a little past it")
     p.add_argument("--workers", type=positive_int, default=1, metavar="W",
                    help="worker processes (default 1; the result does not depend on it)")
+    p.add_argument("--batch", type=positive_int, default=None, metavar="K",
+                   help="particles simulated together in one vectorized run (default 64); speed and memory "
+                        "only, the result does not depend on it")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local processes (default) or a Dask cluster (--address, else a local one)")
     p.add_argument("--address", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
@@ -61,13 +64,14 @@ def main(args) -> int:
     timings = {}
     with open_executor(args.executor, args.workers, args.address) as (executor, where):
         t0 = time.perf_counter()
-        result = infer(cal, args.budget, map_=executor.map, workers=where.workers)
+        result = infer(cal, args.budget, map_=executor.map, workers=where.workers, batch=args.batch)
         timings["inference"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         info = write_calibration(result, target, force=args.force, figures=not args.no_figures,
                                  map_=executor.map, command=command_line(), timings=timings)
         timings["checks_and_output"] = time.perf_counter() - t0
     ui.info(f"{result.simulations:,} simulations in {len(result.generations)} generations "
+            f"({result.simulated:,} simulated in {result.rounds:,} vectorized rounds of >= {result.batch}) "
             f"({result.stopped_because}); {where.describe()}, {timings['inference']:.0f} s; "
             f"effective sample size {result.ess:.1f} of {len(result.weights)}")
     ui.info("most updated: " + ", ".join(f"{r['parameter']} ({r['update']:.2f})"

@@ -103,7 +103,7 @@ def posterior_draw(scenario: Scenario, streams: KeyedStreams, path: str) -> np.n
     """Each replication's value of ``path`` in the posterior particle it drew (one particle per
     replication for every parameter: the draw is joint)."""
     post = scenario.priors
-    rows = post.rows(streams.uniform("priors:row"))
+    rows = post.rows(streams.uniform("priors:row"), streams.ids)
     return post.values[rows, post.column(path)].copy()
 
 

@@ -173,6 +173,20 @@ class Outcomes:
                                     for k in first.extra["belief_path"]}
         return cls(cols, first.horizon_weeks, first.seed, paths, extra)
 
+    def take(self, index) -> "Outcomes":
+        """The outcomes of the replications at positions ``index`` (a slice, integer or boolean array),
+        in that order: their columns, trajectories and margin records (a calibration batch measures
+        each particle on its own block of replications)."""
+        cols = {k: v[index] for k, v in self.columns.items()}
+        paths = None if self.territory_path is None else self.territory_path[:, index]
+        extra = {k: self.extra[k] for k in ("red_lines", "margin_weeks") if k in self.extra}
+        if "margins" in self.extra:
+            extra["margins"] = [{a: {key: v[index] for key, v in parts.items()} for a, parts in rec.items()}
+                                for rec in self.extra["margins"]]
+        if "belief_path" in self.extra:
+            extra["belief_path"] = {k: v[:, index] for k, v in self.extra["belief_path"].items()}
+        return Outcomes(cols, self.horizon_weeks, self.seed, paths, extra)
+
     def red_lines(self) -> dict[str, list[str]]:
         """Each actor's enabled red lines (from the model; else those named in the columns)."""
         known = self.extra.get("red_lines")

@@ -43,20 +43,48 @@ class Posterior:
     paths: tuple[str, ...]
     values: np.ndarray = field(compare=False, repr=False)        # (particles, paths)
     cumulative: np.ndarray = field(compare=False, repr=False)    # cumulative weights, last = 1
+    #: ``(replication ids, rows)``: each of these replications takes the given row instead of a
+    #: weighted draw (a calibration batch, :func:`assigned`); None for a posterior file
+    assignment: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
     @property
     def particles(self) -> int:
         return int(self.values.shape[0])
 
-    def rows(self, uniforms: np.ndarray) -> np.ndarray:
-        """The particle of each replication from its keyed uniform (weights as probabilities)."""
-        return np.minimum(np.searchsorted(self.cumulative, uniforms, side="right"), self.particles - 1)
+    def rows(self, uniforms: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """The particle of each replication from its keyed uniform (weights as probabilities), or,
+        for an :func:`assigned` table, the row given to each replication id in ``ids``."""
+        if self.assignment is None:
+            return np.minimum(np.searchsorted(self.cumulative, uniforms, side="right"), self.particles - 1)
+        known, rows = self.assignment
+        ids = np.asarray(ids, dtype=np.uint64)
+        at = np.minimum(np.searchsorted(known, ids), known.size - 1)
+        if not np.array_equal(known[at], ids):
+            raise ValueError("a replication has no row in this per-replication parameter table")
+        return rows[at]
 
     def column(self, path: str) -> int:
         return self.paths.index(path)
 
     def to_yaml(self) -> dict[str, str]:
         return {"file": self.file, "sha256": self.sha256}
+
+
+def assigned(paths: tuple[str, ...], values: np.ndarray, ids: np.ndarray, label: str) -> Posterior:
+    """A table of parameter values fixed per replication: replication ``ids[i]`` takes row ``i`` of
+    ``values`` (rows x paths). :mod:`sim.calibration.targets` runs a batch of particles as one
+    simulation this way (each particle's block of replications carries its values); the engine
+    reads it exactly as it reads a posterior file, so the scenario's own settings still win."""
+    ids = np.asarray(ids, dtype=np.uint64)
+    order = np.argsort(ids, kind="stable")
+    known = ids[order]
+    if known.size != np.unique(known).size:
+        raise ValueError("replication ids must be distinct")
+    values = np.asarray(values, dtype=np.float64).reshape(ids.size, len(paths))
+    cum = np.arange(1, ids.size + 1, dtype=np.float64) / ids.size
+    for a in (values, known, order, cum):
+        a.setflags(write=False)
+    return Posterior(label, "", tuple(paths), values, cum, (known, order))
 
 
 def bounds_of(path: str) -> tuple[float, float] | None:

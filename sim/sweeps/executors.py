@@ -8,7 +8,9 @@ flight, whatever the number of points.
 * ``local``: ``ProcessPoolExecutor`` with the *forkserver* start method (``sim`` is imported
   once in the server and every worker forks from it; no ``spawn`` re-imports, no ``fork``
   of a threaded parent). One worker runs in-process. The forkserver and the workers exit
-  when the driver dies, however it dies (:mod:`sim.sweeps.lifeline`).
+  when the driver dies, however it dies (:mod:`sim.sweeps.lifeline`); when the command is
+  interrupted (Ctrl-C, SIGTERM) or fails, the workers are killed at once (:func:`kill_workers`)
+  rather than waited for.
 * ``dask``: a ``distributed.Client`` to ``address``, or a ``LocalCluster`` of single-threaded
   worker processes; ``client.get_executor(pure=False)`` so two chunks are never merged
   into one task (Dask's ``submit`` defaults to ``pure=True``).
@@ -49,7 +51,9 @@ class SerialExecutor(cf.Executor):
         try:
             f.set_result(fn(*args, **kwargs))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
-            if isinstance(exc, KeyboardInterrupt):
+            if not isinstance(exc, Exception):
+                # Ctrl-C, SIGTERM (sim.cli.Terminated), exit: stop now, not after the remaining tasks
+                # (Executor.map submits every task before it returns the first result)
                 raise
             f.set_exception(exc)
         return f
@@ -77,6 +81,21 @@ def process_pool(workers: int) -> cf.ProcessPoolExecutor:
                                   initargs=(os.getpid(),))
 
 
+def kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """End a pool's worker processes now (SIGKILL), so that ``shutdown`` does not wait for the tasks
+    they are running: Ctrl-C or SIGTERM then stops a command within a second, whatever a task costs."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):  # already gone
+            pass
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.join(timeout=5)
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
+
+
 @contextmanager
 def open_executor(kind: str = "local", workers: int | None = None, address: str | None = None,
                   executor: cf.Executor | None = None) -> Iterator[tuple[cf.Executor, ExecutorInfo]]:
@@ -93,6 +112,9 @@ def open_executor(kind: str = "local", workers: int | None = None, address: str 
         pool = process_pool(n)
         try:
             yield pool, ExecutorInfo("local processes", n)
+        except BaseException:
+            kill_workers(pool)      # interrupted or failed: the running tasks' results are not wanted
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return

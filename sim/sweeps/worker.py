@@ -102,17 +102,21 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
 
 
 def init_worker(driver: int | None = None) -> None:
-    """Process-pool initializer: die with the parent, keep ``sim`` imported.
+    """Process-pool initializer: die with the parent, keep ``sim`` imported, leave Ctrl-C to the driver.
 
     The parent is the forkserver (or the driver with ``spawn``); :func:`~sim.sweeps.lifeline.watch_parent`
     ends the worker when it is gone, on every platform; ``PR_SET_PDEATHSIG`` does it at once on Linux.
     """
+    import signal
+
     from sim.sweeps.lifeline import watch_parent
 
     watch_parent(driver=driver)
+    # Ctrl-C reaches the whole process group: the driver stops (and kills) the workers; a worker
+    # of its own would only print a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:  # PR_SET_PDEATHSIG = 1: an orphaned worker gets SIGKILL instead of lingering
         import ctypes
-        import signal
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
     except Exception:  # noqa: BLE001 - not Linux: workers exit when their pipe closes
