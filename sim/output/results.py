@@ -63,6 +63,15 @@ def _arrow_table(out: Outcomes):
                      for k, v in out.columns.items()})
 
 
+def parquet_options(out: Outcomes) -> dict[str, Any]:
+    """How ``outcomes.parquet`` is written: zstd, dictionary encoding for every column but the
+    floats. Drawn parameters and other continuous values are nearly all distinct, so a dictionary
+    only costs time (Arrow builds one per column before falling back to plain); without it the
+    file is written about three times faster and is smaller (``bench/program.py --only tables``)."""
+    return {"compression": "zstd",
+            "use_dictionary": [k for k, v in out.columns.items() if np.asarray(v).dtype.kind != "f"]}
+
+
 class OutcomesWriter:
     """Stream a run's outcomes, chunk by chunk, to ``outcomes.csv`` (and ``.parquet``).
 
@@ -97,7 +106,7 @@ class OutcomesWriter:
 
         table = _arrow_table(out)
         if self.pq_writer is None:
-            self.pq_writer = pq.ParquetWriter(self.folder / "outcomes.parquet", table.schema, compression="zstd")
+            self.pq_writer = pq.ParquetWriter(self.folder / "outcomes.parquet", table.schema, **parquet_options(out))
         self.pending.append(table)
         self.pending_rows += table.num_rows
         while self.pending_rows >= PARQUET_ROW_GROUP:
@@ -144,7 +153,7 @@ def write_parquet(out: Outcomes, path: Path) -> bool:
         import pyarrow.parquet as pq
     except ImportError:
         return False
-    pq.write_table(_arrow_table(out), path, compression="zstd", row_group_size=PARQUET_ROW_GROUP)
+    pq.write_table(_arrow_table(out), path, row_group_size=PARQUET_ROW_GROUP, **parquet_options(out))
     return True
 
 
