@@ -41,6 +41,7 @@ import numpy as np
 from sim.scenario import catalog
 from sim.scenario.errors import InputError
 from sim.engine.rng import stream_key
+from sim.output.labels import parameter_label
 from sim.output.results import atomic_write, json_bytes, sha256_file, staged_folder
 from sim.analysis import conditions
 
@@ -74,7 +75,10 @@ class Dimension:
 
     @property
     def label(self) -> str:
-        return f"{self.path} ({self.unit})" if self.unit else self.path
+        """The parameter in words, from the catalogue (:func:`sim.output.labels.parameter_label`),
+        with its unit: "Ukraine: value of de facto recognition (pp-years)"."""
+        words = parameter_label(self.path)[0]
+        return f"{words} ({self.unit})" if self.unit else words
 
     @property
     def categorical(self) -> bool:
@@ -171,7 +175,8 @@ def load_run(folder: str | Path) -> Table:
 
         try:
             scenario = load_scenario(folder / "scenario.yaml")
-            supports = {path: p.support() for path, p in scenario.params.items() if p.is_random}
+            params = {**scenario.params, **scenario.actor_params()}      # the param.* columns' paths
+            supports = {path: p.support() for path, p in params.items() if p.is_random}
         except InputError:
             pass                                    # ranges then come from the drawn values alone
     dims = []
@@ -479,6 +484,20 @@ def box_records(r: Discovery) -> list[dict[str, Any]]:
     return out
 
 
+def tree_labels(r: Discovery) -> list[str]:
+    """The tree's input columns in words (a level's column ``path=level`` -> "label = level"),
+    for the figure; ``tree.txt`` keeps the paths, which a condition can use."""
+    words = {d.path: parameter_label(d.path)[0] for d in r.dimensions}
+    out = []
+    for name in r.feature_names:
+        if name in words:
+            out.append(words[name])
+        else:
+            path, _, level = name.rpartition("=")
+            out.append(f"{words[path]} = {level}" if path in words else name)
+    return out
+
+
 def default_name(condition: str) -> str:
     """A folder name for a condition: ``p_ceasefire_holds > 0.5`` -> ``p_ceasefire_holds-gt-0.5``."""
     words = {"==": "-eq-", "!=": "-ne-", "<=": "-le-", ">=": "-ge-", "<": "-lt-", ">": "-gt-"}
@@ -532,7 +551,7 @@ def write_discovery(r: Discovery, target: Path, *, force: bool = False, figures:
             fig.mkdir()
             plots.tradeoff(r.trajectory, r.chosen, r.condition, fig / "tradeoff.png")
             plots.box_limits(r.limits, b, r.condition, fig / "box_limits.png")
-            plots.tree(r.tree, r.feature_names, r.condition, fig / "tree.png")
+            plots.tree(r.tree, tree_labels(r), r.condition, fig / "tree.png")
             plots.feature_scores(r.scores, r.condition, fig / "feature_scores.png")
         files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
         manifest = {
