@@ -119,6 +119,11 @@ def parameter_unit(path: str) -> str:
     return ""
 
 
+def _unit(path: str) -> str:
+    """:func:`parameter_unit`, else the unit of the parameter's label (term values: pp-years)."""
+    return parameter_unit(path) or parameter_label(path)[1]
+
+
 def _range(values: np.ndarray, low: float, high: float) -> tuple[float, float]:
     finite = values[np.isfinite(values)]
     if finite.size:
@@ -169,6 +174,10 @@ def load_run(folder: str | Path) -> Table:
         source = folder / "outcomes.csv"
         frame = pd.read_csv(source, keep_default_na=False, na_values=["nan", "NaN", ""])
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    notes = []
+    if source.name == "outcomes.csv" and manifest.get("csv_draws") is False:
+        notes.append("outcomes.csv has no actor draws (param.actors.*): they are in outcomes.parquet, which "
+                     "needs pyarrow to read, or run with --csv-draws")
     supports: dict[str, tuple[float, float]] = {}
     if (folder / "scenario.yaml").is_file():
         from sim.scenario.schema import load_scenario
@@ -187,11 +196,11 @@ def load_run(folder: str | Path) -> Table:
         values = frame[col].to_numpy(dtype=np.float64)
         lo, hi = supports.get(path, (math.inf, -math.inf))
         lo, hi = _range(values, lo, hi)
-        dims.append(Dimension(str(col), path, parameter_unit(path), lo, hi))
+        dims.append(Dimension(str(col), path, _unit(path), lo, hi))
     if not dims:
         raise InputError.single(str(source), None, "", "no param.* columns: this run drew no parameter at "
                                                        "random, so there is nothing to discover")
-    return Table(folder, "run", source, frame, dims, int(manifest.get("seed", 0)))
+    return Table(folder, "run", source, frame, dims, int(manifest.get("seed", 0)), notes)
 
 
 # -- the three views ----------------------------------------------------------------------------

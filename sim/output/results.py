@@ -52,6 +52,20 @@ def outcomes_csv(out: Outcomes, header: bool = True) -> bytes:
     return table_bytes(out.columns, header=header)
 
 
+#: Columns of ``outcomes.parquet`` that ``outcomes.csv`` leaves out unless asked (``run --csv-draws``):
+#: the actors' per-replication draws (:func:`sim.engine.outcomes.parameter_columns`).
+ACTOR_DRAWS = "param.actors."
+
+
+def csv_columns(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The columns of ``outcomes.csv`` by default: all but the actors' draws (:data:`ACTOR_DRAWS`).
+
+    The draws are about 30 float columns, a third more text to format; ``outcomes.parquet``
+    always has them (and discovery reads it), so the CSV of a large run stays within the
+    writing budget of issue 18 (docs/performance.md)."""
+    return {k: v for k, v in columns.items() if not k.startswith(ACTOR_DRAWS)}
+
+
 #: Rows per Parquet row group. Fixed, so the file's bytes never depend on the chunk size.
 PARQUET_ROW_GROUP = 65_536
 
@@ -80,7 +94,7 @@ class OutcomesWriter:
     replication order, and Parquet row groups always hold :data:`PARQUET_ROW_GROUP` rows.
     """
 
-    def __init__(self, folder: Path, parquet: bool = True):
+    def __init__(self, folder: Path, parquet: bool = True, csv_draws: bool | None = None):
         self.folder = Path(folder)
         self.csv = open(self.folder / "outcomes.csv", "wb")
         self.header = True
@@ -95,9 +109,12 @@ class OutcomesWriter:
                 self.parquet = True
             except ImportError:
                 self.parquet = False
+        #: whether outcomes.csv has the actors' draws too (default: only when there is no Parquet)
+        self.csv_draws = (not self.parquet) if csv_draws is None else bool(csv_draws)
 
     def add(self, out: Outcomes) -> None:
-        self.csv.write(outcomes_csv(out, header=self.header))
+        cols = out.columns if self.csv_draws else csv_columns(out.columns)
+        self.csv.write(table_bytes(cols, header=self.header))
         self.header = False
         if not self.parquet:
             return
