@@ -40,7 +40,7 @@ def format_value(v: Any) -> str:
     return str(v)
 
 
-def outcomes_csv(out: Outcomes, header: bool = True) -> bytes:
+def outcomes_csv(out: Outcomes, header: bool = True, draws: bool = False) -> bytes:
     """The outcomes table as CSV bytes (one row per replication).
 
     Formatted column by column (:func:`sim.output.csvtext.table_bytes`: Arrow's compiled
@@ -48,8 +48,10 @@ def outcomes_csv(out: Outcomes, header: bool = True) -> bytes:
     ``csv.writer`` give cell by cell, many times faster.
     ``header=False`` gives the rows only: the CSV of a run is the header plus the rows of
     its chunks in order, byte for byte the same as the CSV of the joined table.
+    ``draws=False`` leaves out the actors' draws, as a run's ``outcomes.csv`` does by default
+    (:func:`csv_columns`).
     """
-    return table_bytes(out.columns, header=header)
+    return table_bytes(out.columns if draws else csv_columns(out.columns), header=header)
 
 
 #: Columns of ``outcomes.parquet`` that ``outcomes.csv`` leaves out unless asked (``run --csv-draws``):
@@ -113,8 +115,7 @@ class OutcomesWriter:
         self.csv_draws = (not self.parquet) if csv_draws is None else bool(csv_draws)
 
     def add(self, out: Outcomes) -> None:
-        cols = out.columns if self.csv_draws else csv_columns(out.columns)
-        self.csv.write(table_bytes(cols, header=self.header))
+        self.csv.write(outcomes_csv(out, header=self.header, draws=self.csv_draws))
         self.header = False
         if not self.parquet:
             return
