@@ -17,8 +17,9 @@ Grammar (lowest precedence first)::
     operand    := column | number | 'text' | "text" | true | false
 
 A column name may contain letters, digits, ``_``, ``.`` and ``[ ]``
-(``offers[0].terms.monitoring``); in a run's table a parameter can be written without its
-``param.`` prefix. Rows where a column used by the condition is undefined (NaN, e.g. an
+(``offers[0].terms.monitoring``), and one ``=`` followed by a letter, as an actor's term value
+has (``actors.ukraine.term_values.recognition=de_facto``; ``==`` is always the operator); in a
+run's table a parameter can be written without its ``param.`` prefix. Rows where a column used by the condition is undefined (NaN, e.g. an
 acceptance probability at a point where no offer was put) are *undefined*, not "false":
 :func:`evaluate` returns them separately so that the caller can leave them out.
 """
@@ -44,7 +45,7 @@ _TOKEN = re.compile(r"""
   | (?P<string>'[^']*'|"[^"]*")
   | (?P<op>==|!=|<=|>=|<|>)
   | (?P<paren>[()])
-  | (?P<name>[A-Za-z_][A-Za-z0-9_.\[\]]*)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_.\[\]]*(?:=[A-Za-z_][A-Za-z0-9_.]*)?)
 """, re.VERBOSE)
 
 
@@ -226,6 +227,8 @@ def _resolve(name: str, frame, text: str, pos: int) -> str:
         return f"param.{name}"
     close = difflib.get_close_matches(name, cols, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    if "=" in name:                     # not a term value's column: a comparison written with '='?
+        hint += " (to compare, use ==)"
     raise _error(text, pos, f"unknown column {name!r}{hint} (the table's columns are listed by "
                             f"--list-columns)")
 

@@ -41,6 +41,7 @@ import numpy as np
 from sim.scenario import catalog
 from sim.scenario.errors import InputError
 from sim.engine.rng import stream_key
+from sim.output.labels import parameter_label
 from sim.output.results import atomic_write, json_bytes, sha256_file, staged_folder
 from sim.analysis import conditions
 
@@ -74,7 +75,10 @@ class Dimension:
 
     @property
     def label(self) -> str:
-        return f"{self.path} ({self.unit})" if self.unit else self.path
+        """The parameter in words, from the catalogue (:func:`sim.output.labels.parameter_label`),
+        with its unit: "Ukraine: value of de facto recognition (pp-years)"."""
+        words = parameter_label(self.path)[0]
+        return f"{words} ({self.unit})" if self.unit else words
 
     @property
     def categorical(self) -> bool:
@@ -113,6 +117,11 @@ def parameter_unit(path: str) -> str:
     if len(parts) == 3 and parts[0] == "actors" and parts[2] == "resolve_sd":
         return "pp-years"
     return ""
+
+
+def _unit(path: str) -> str:
+    """:func:`parameter_unit`, else the unit of the parameter's label (term values: pp-years)."""
+    return parameter_unit(path) or parameter_label(path)[1]
 
 
 def _range(values: np.ndarray, low: float, high: float) -> tuple[float, float]:
@@ -165,13 +174,18 @@ def load_run(folder: str | Path) -> Table:
         source = folder / "outcomes.csv"
         frame = pd.read_csv(source, keep_default_na=False, na_values=["nan", "NaN", ""])
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    notes = []
+    if source.name == "outcomes.csv" and manifest.get("csv_draws") is False:
+        notes.append("outcomes.csv has no actor draws (param.actors.*): they are in outcomes.parquet, which "
+                     "needs pyarrow to read, or run with --csv-draws")
     supports: dict[str, tuple[float, float]] = {}
     if (folder / "scenario.yaml").is_file():
         from sim.scenario.schema import load_scenario
 
         try:
             scenario = load_scenario(folder / "scenario.yaml")
-            supports = {path: p.support() for path, p in scenario.params.items() if p.is_random}
+            params = {**scenario.params, **scenario.actor_params()}      # the param.* columns' paths
+            supports = {path: p.support() for path, p in params.items() if p.is_random}
         except InputError:
             pass                                    # ranges then come from the drawn values alone
     dims = []
@@ -182,11 +196,11 @@ def load_run(folder: str | Path) -> Table:
         values = frame[col].to_numpy(dtype=np.float64)
         lo, hi = supports.get(path, (math.inf, -math.inf))
         lo, hi = _range(values, lo, hi)
-        dims.append(Dimension(str(col), path, parameter_unit(path), lo, hi))
+        dims.append(Dimension(str(col), path, _unit(path), lo, hi))
     if not dims:
         raise InputError.single(str(source), None, "", "no param.* columns: this run drew no parameter at "
                                                        "random, so there is nothing to discover")
-    return Table(folder, "run", source, frame, dims, int(manifest.get("seed", 0)))
+    return Table(folder, "run", source, frame, dims, int(manifest.get("seed", 0)), notes)
 
 
 # -- the three views ----------------------------------------------------------------------------
@@ -479,6 +493,20 @@ def box_records(r: Discovery) -> list[dict[str, Any]]:
     return out
 
 
+def tree_labels(r: Discovery) -> list[str]:
+    """The tree's input columns in words (a level's column ``path=level`` -> "label = level"),
+    for the figure; ``tree.txt`` keeps the paths, which a condition can use."""
+    words = {d.path: parameter_label(d.path)[0] for d in r.dimensions}
+    out = []
+    for name in r.feature_names:
+        if name in words:
+            out.append(words[name])
+        else:
+            path, _, level = name.rpartition("=")
+            out.append(f"{words[path]} = {level}" if path in words else name)
+    return out
+
+
 def default_name(condition: str) -> str:
     """A folder name for a condition: ``p_ceasefire_holds > 0.5`` -> ``p_ceasefire_holds-gt-0.5``."""
     words = {"==": "-eq-", "!=": "-ne-", "<=": "-le-", ">=": "-ge-", "<": "-lt-", ">": "-gt-"}
@@ -532,7 +560,7 @@ def write_discovery(r: Discovery, target: Path, *, force: bool = False, figures:
             fig.mkdir()
             plots.tradeoff(r.trajectory, r.chosen, r.condition, fig / "tradeoff.png")
             plots.box_limits(r.limits, b, r.condition, fig / "box_limits.png")
-            plots.tree(r.tree, r.feature_names, r.condition, fig / "tree.png")
+            plots.tree(r.tree, tree_labels(r), r.condition, fig / "tree.png")
             plots.feature_scores(r.scores, r.condition, fig / "feature_scores.png")
         files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
         manifest = {

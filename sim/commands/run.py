@@ -40,6 +40,9 @@ def register(sub) -> None:
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures and report.html")
     p.add_argument("--no-trajectories", action="store_true",
                    help="do not record weekly territory paths (saves memory on huge runs; no fan chart)")
+    p.add_argument("--csv-draws", action="store_true",
+                   help="also write the actors' per-replication draws (param.actors.* columns) to outcomes.csv; "
+                        "outcomes.parquet always has them")
     p.add_argument("--max-memory", type=size, default=None, metavar="SIZE",
                    help="refuse a run estimated to need more (e.g. 2G, 500M; default: half the physical memory)")
     p.add_argument("--chunk-size", type=chunk_size, default=None, metavar="N",
@@ -85,7 +88,7 @@ def _main(args, worker) -> int:
                               extra_files=None if args.no_figures else write_report,
                               max_memory=args.max_memory, chunk_size=args.chunk_size,
                               trajectories=not args.no_trajectories, progress=update.advance,
-                              figure_worker=worker)
+                              figure_worker=worker, csv_draws=True if args.csv_draws else None)
     ui.info(format_summary(result.summary, result.scenario.title))
     if args.no_trajectories and not args.no_figures:
         ui.info("note: --no-trajectories: the territory fan chart was skipped")

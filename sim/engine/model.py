@@ -197,9 +197,11 @@ class CeasefireModel(mesa.Model):
         self.threat_cut_done = np.zeros(n)      # production cut carried out as threats
 
         # actors, in protocol order: creating a mesa.Agent registers it in self.agents
+        #: each actor's draws as the model uses them (``part.key`` -> (R,)), for the outcomes' columns
+        self.actor_draws: dict[str, dict[str, np.ndarray]] = {}
         for a in ACTORS:
-            CLASSES[a](self, scenario.actors[a],
-                       information.apply_to_actor(scenario, draw_actor(scenario, a, self.streams), n))
+            self.actor_draws[a] = information.apply_to_actor(scenario, draw_actor(scenario, a, self.streams), n)
+            CLASSES[a](self, scenario.actors[a], self.actor_draws[a])
         self.belligerents = self.agents.select(agent_type=Belligerent)
         self.patrons = self.agents.select(agent_type=Patron)
         self.actors = {agent.key: agent for agent in self.agents}      # by name, for the views

@@ -82,6 +82,26 @@ def margin_records(model: CeasefireModel) -> list[dict]:
     return [{} if rec is None else rec for rec in model.margins]
 
 
+def parameter_columns(model: CeasefireModel) -> dict[str, np.ndarray]:
+    """``param.<path>``: each replication's value of every parameter it drew, as the model used
+    it - the scenario parameters (``param.attrition.exchange_ratio``), then the actors' settings
+    (``param.actors.ukraine.term_values.recognition=de_facto``, ``param.actors.russia.resolve_sd``),
+    named by their catalog paths. A parameter gets a column when it is drawn from a range
+    (``Param.is_random``) or from the scenario's ``priors:`` posterior; a fixed value is in
+    ``scenario.yaml``."""
+    from_posterior = set(posterior_paths(model.scenario))
+    cols: dict[str, np.ndarray] = {}
+    for path, param in model.scenario.params.items():
+        if param.is_random or path in from_posterior:
+            cols[f"param.{path}"] = model.p[path].copy()
+    for path, param in model.scenario.actor_params().items():
+        if param.is_random or path in from_posterior:
+            _, actor, key = path.split(".", 2)
+            cols[f"param.{path}"] = np.broadcast_to(np.asarray(model.actor_draws[actor][key], dtype=np.float64),
+                                                    (model.n,)).copy()
+    return cols
+
+
 @dataclass
 class Outcomes:
     """One row per replication (``columns``) plus weekly trajectories.
@@ -146,10 +166,7 @@ class Outcomes:
             cols[f"believed_survival_52_{a}"] = np.round(believed, 9)
         if uses_chooser(model.offers):      # line: proposer_optimal (sim.engine.proposals)
             cols["chosen_line"] = model.chosen_line.copy()
-        from_posterior = set(posterior_paths(model.scenario))
-        for path, param in model.scenario.params.items():
-            if param.is_random or path in from_posterior:
-                cols[f"param.{path}"] = model.p[path].copy()
+        cols.update(parameter_columns(model))
         extra: dict[str, Any] = {"red_lines": red_line_names(model), "margins": margin_records(model),
                                  "margin_weeks": list(model.margin_week)}
         if getattr(model, "belief_path", None) is not None:

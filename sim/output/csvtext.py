@@ -6,12 +6,14 @@ does not change, and the bytes do not depend on whether pyarrow is installed. Tw
 give the same bytes (``tests/output/test_csvtext.py``):
 
 * ``"arrow"`` (when pyarrow is installed; issue 18): the cells are pyarrow string arrays made
-  by Arrow's compiled casts, joined into rows by ``binary_join_element_wise``. A float is
+  by Arrow's compiled casts, joined into rows by Arrow's CSV writer. A float is
   first rounded to ten significant digits in numpy (the ``m`` of the fast path below), and
   the nearest double of that decimal, ``m / 10**k`` (one correctly rounded division, both
   exact), is cast: Arrow's shortest round-trip text of it is exactly the ten digits without
-  trailing zeros, which is ``.10g`` in its fixed-notation range. Arrow's CSV writer is not
-  used: it formats floats its own way and cannot write pre-quoted cells.
+  trailing zeros, which is ``.10g`` in its fixed-notation range. Arrow's CSV writer only
+  joins these string cells (``quoting_style="none"``: written as they are); it does not
+  format the numbers (it would format floats its own way) and refuses pre-quoted cells, so a
+  block with one is joined by ``binary_join_element_wise``.
 * ``"numpy"``: byte matrices, as described below (no optional library).
 
 Both write, per cell:
@@ -290,11 +292,41 @@ def arrow_strings(col: np.ndarray):
 
 
 def _arrow_block(columns: Mapping[str, np.ndarray]) -> bytes:
-    """Rows of a block: each column's cells as strings, joined with ',' and ended with a newline."""
+    """Rows of a block: each column's cells as strings, joined with ',' and ended with a newline.
+
+    The cells are joined by Arrow's CSV writer with ``quoting_style="none"``: it writes each
+    string as it is, separated by ``,`` and ended by ``\n`` (about twice as fast as
+    ``binary_join_element_wise``). It refuses a cell holding a comma, a quote or a line break
+    (a text cell quoted here, or a bare ``\r``); such a block is joined by
+    ``binary_join_element_wise`` instead. Both give the same bytes.
+    """
+    import pyarrow as pa
+
+    cells = [arrow_strings(col) for col in columns.values()]
+    try:
+        return _writer_rows(cells)
+    except pa.ArrowInvalid:                       # a comma, quote or line break in a cell
+        return _joined_rows(cells)
+
+
+def _writer_rows(cells: list) -> bytes:
+    """The rows of string columns, joined by Arrow's CSV writer (unquoted)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    table = pa.Table.from_arrays(cells, names=[str(j) for j in range(len(cells))])
+    sink = pa.BufferOutputStream()
+    pcsv.write_csv(table, sink, pcsv.WriteOptions(include_header=False, quoting_style="none",
+                                                  batch_size=max(table.num_rows, 1)))
+    return sink.getvalue().to_pybytes()
+
+
+def _joined_rows(cells: list) -> bytes:
+    """The rows of string columns, joined by ``binary_join_element_wise``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    cells = [arrow_strings(col) for col in columns.values()]
+    cells = list(cells)
     cells[-1] = pc.binary_join_element_wise(cells[-1], pa.scalar("\n"), "")
     rows = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
     if isinstance(rows, pa.ChunkedArray):

@@ -56,13 +56,23 @@ def _words(name: str) -> str:
                   text)
 
 
+def term_words(key: str) -> str:
+    """A term value's key in words: ``recognition=de_facto`` -> "de facto recognition",
+    ``nato_renunciation=true`` -> "NATO renunciation", ``army_cap=set`` -> "army cap"."""
+    name, sep, value = key.partition("=")
+    if not sep or value in ("true", "set"):
+        return _words(name)
+    return f"{_words(value)} {_words(name)}"
+
+
 def parameter_label(path: str) -> tuple[str, str]:
     """``(label, unit)`` of a dotted parameter path, in words, from the catalogue.
 
     ``attrition.exchange_ratio`` -> ("Casualty exchange ratio while Russia attacks",
     "Russian casualties per Ukrainian casualty"); ``actors.russia.weights.casualties`` ->
     ("Russia: weight on casualties", "pp-years per 10,000 own casualties");
-    ``offers[0].terms.monitoring`` -> ("offer 1: monitoring", ""). Unknown paths fall back to
+    ``actors.ukraine.term_values.recognition=de_facto`` -> ("Ukraine: value of de facto
+    recognition", "pp-years"); ``offers[0].terms.monitoring`` -> ("offer 1: monitoring", ""). Unknown paths fall back to
     their words.
     """
     import re
@@ -90,7 +100,8 @@ def parameter_label(path: str) -> tuple[str, str]:
                 pass
             if parts[2] == "term_values" and not unit:
                 unit = "pp-years"
-            return f"{actor}: {_ACTOR_PARTS[parts[2]].format(_words(parts[3]))}", unit
+            what = term_words(parts[3]) if parts[2] == "term_values" else _words(parts[3])
+            return f"{actor}: {_ACTOR_PARTS[parts[2]].format(what)}", unit
     m = re.fullmatch(r"offers\[(\d+)\]\.(?:terms\.)?(\w+)", path)
     if m:
         words, unit = OFFER_FIELDS.get(m.group(2), (_words(m.group(2)), ""))

@@ -157,13 +157,14 @@ def margin_rows(replications: int) -> int:
 
 
 def column_count(scenario) -> int:
-    """Number of outcome columns of a scenario (fixed ones plus one per random parameter)."""
+    """Number of outcome columns of a scenario (fixed ones plus one per drawn parameter, actors' included)."""
     from sim.engine.model import posterior_paths
 
     drawn = set(posterior_paths(scenario))
     unilateral = 2 if any(o.unilateral for o in scenario.offers) else 0    # unilateral_declared, reciprocated_week
+    params = {**scenario.params, **scenario.actor_params()}       # sim.engine.outcomes.parameter_columns
     return FIXED_COLUMNS + per_offer_columns(scenario) + unilateral + sum(
-        1 for path, p in scenario.params.items() if p.is_random or path in drawn)
+        1 for path, p in params.items() if p.is_random or path in drawn)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def format_value(v: Any) -> str:
     return str(v)
 
 
-def outcomes_csv(out: Outcomes, header: bool = True) -> bytes:
+def outcomes_csv(out: Outcomes, header: bool = True, draws: bool = False) -> bytes:
     """The outcomes table as CSV bytes (one row per replication).
 
     Formatted column by column (:func:`sim.output.csvtext.table_bytes`: Arrow's compiled
@@ -48,8 +48,24 @@ def outcomes_csv(out: Outcomes, header: bool = True) -> bytes:
     ``csv.writer`` give cell by cell, many times faster.
     ``header=False`` gives the rows only: the CSV of a run is the header plus the rows of
     its chunks in order, byte for byte the same as the CSV of the joined table.
+    ``draws=False`` leaves out the actors' draws, as a run's ``outcomes.csv`` does by default
+    (:func:`csv_columns`).
     """
-    return table_bytes(out.columns, header=header)
+    return table_bytes(out.columns if draws else csv_columns(out.columns), header=header)
+
+
+#: Columns of ``outcomes.parquet`` that ``outcomes.csv`` leaves out unless asked (``run --csv-draws``):
+#: the actors' per-replication draws (:func:`sim.engine.outcomes.parameter_columns`).
+ACTOR_DRAWS = "param.actors."
+
+
+def csv_columns(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The columns of ``outcomes.csv`` by default: all but the actors' draws (:data:`ACTOR_DRAWS`).
+
+    The draws are about 30 float columns, a third more text to format; ``outcomes.parquet``
+    always has them (and discovery reads it), so the CSV of a large run stays within the
+    writing budget of issue 18 (docs/performance.md)."""
+    return {k: v for k, v in columns.items() if not k.startswith(ACTOR_DRAWS)}
 
 
 #: Rows per Parquet row group. Fixed, so the file's bytes never depend on the chunk size.
@@ -63,6 +79,15 @@ def _arrow_table(out: Outcomes):
                      for k, v in out.columns.items()})
 
 
+def parquet_options(out: Outcomes) -> dict[str, Any]:
+    """How ``outcomes.parquet`` is written: zstd, dictionary encoding for every column but the
+    floats. Drawn parameters and other continuous values are nearly all distinct, so a dictionary
+    only costs time (Arrow builds one per column before falling back to plain); without it the
+    file is written about three times faster and is smaller (``bench/program.py --only tables``)."""
+    return {"compression": "zstd",
+            "use_dictionary": [k for k, v in out.columns.items() if np.asarray(v).dtype.kind != "f"]}
+
+
 class OutcomesWriter:
     """Stream a run's outcomes, chunk by chunk, to ``outcomes.csv`` (and ``.parquet``).
 
@@ -71,7 +96,7 @@ class OutcomesWriter:
     replication order, and Parquet row groups always hold :data:`PARQUET_ROW_GROUP` rows.
     """
 
-    def __init__(self, folder: Path, parquet: bool = True):
+    def __init__(self, folder: Path, parquet: bool = True, csv_draws: bool | None = None):
         self.folder = Path(folder)
         self.csv = open(self.folder / "outcomes.csv", "wb")
         self.header = True
@@ -86,9 +111,11 @@ class OutcomesWriter:
                 self.parquet = True
             except ImportError:
                 self.parquet = False
+        #: whether outcomes.csv has the actors' draws too (default: only when there is no Parquet)
+        self.csv_draws = (not self.parquet) if csv_draws is None else bool(csv_draws)
 
     def add(self, out: Outcomes) -> None:
-        self.csv.write(outcomes_csv(out, header=self.header))
+        self.csv.write(outcomes_csv(out, header=self.header, draws=self.csv_draws))
         self.header = False
         if not self.parquet:
             return
@@ -97,7 +124,7 @@ class OutcomesWriter:
 
         table = _arrow_table(out)
         if self.pq_writer is None:
-            self.pq_writer = pq.ParquetWriter(self.folder / "outcomes.parquet", table.schema, compression="zstd")
+            self.pq_writer = pq.ParquetWriter(self.folder / "outcomes.parquet", table.schema, **parquet_options(out))
         self.pending.append(table)
         self.pending_rows += table.num_rows
         while self.pending_rows >= PARQUET_ROW_GROUP:
@@ -144,7 +171,7 @@ def write_parquet(out: Outcomes, path: Path) -> bool:
         import pyarrow.parquet as pq
     except ImportError:
         return False
-    pq.write_table(_arrow_table(out), path, compression="zstd", row_group_size=PARQUET_ROW_GROUP)
+    pq.write_table(_arrow_table(out), path, row_group_size=PARQUET_ROW_GROUP, **parquet_options(out))
     return True
 
 

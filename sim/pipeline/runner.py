@@ -87,7 +87,7 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
                  progress: Callable[[int], None] | None = None,
                  extra_files: Callable[[Path, "RunResult"], None] | None = None,
                  max_memory: int | None = None, chunk_size: int | None = None,
-                 trajectories: bool = True, figure_worker=None) -> RunResult:
+                 trajectories: bool = True, figure_worker=None, csv_draws: bool | None = None) -> RunResult:
     """Run a scenario and write ``results/<name>/`` (or ``out``).
 
     ``extra_files(folder, result)`` may add files (e.g. an HTML report) before the folder
@@ -101,6 +101,10 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
     ``result.outcomes``; larger ones keep the columns the summary and figures read.
     Weekly trajectories are recorded only when ``trajectories`` and something uses them
     (figures or ``extra_files``).
+
+    ``csv_draws``: whether ``outcomes.csv`` also holds the actors' draws (``param.actors.*``);
+    ``outcomes.parquet`` always does. Default (None): only when no Parquet is written (no
+    pyarrow), so every run's draws are in one of its tables.
 
     ``figure_worker`` (a started :class:`sim.figures.worker.FigureWorker`, as ``ceasefire-sim
     run`` passes) draws the figures in its own process, which imported matplotlib while this
@@ -121,7 +125,7 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
     with results.staged_folder(target, force) as tmp:
         (tmp / "scenario.yaml").write_text(scenario.to_yaml(), encoding="utf-8")
         keeper = _Keeper(scenario.replications, scenario.horizon_weeks, plan.keep_all_columns, record)
-        writer = results.OutcomesWriter(tmp)
+        writer = results.OutcomesWriter(tmp, csv_draws=csv_draws)
         outcomes = summary = None
         t_submitted = None
         try:
@@ -171,7 +175,8 @@ def run_scenario(scenario: Scenario | str | Path, *, out: str | Path | None = No
             extra_files(tmp, result)
         timings["total"] = time.perf_counter() - t0
         results.write_manifest(tmp, results.manifest(scenario, outcomes, timings, {
-            "kind": "run", "parquet": parquet, "chunk_size": plan.chunk_size, "trajectories": record,
+            "kind": "run", "parquet": parquet, "csv_draws": writer.csv_draws, "chunk_size": plan.chunk_size,
+            "trajectories": record,
             "memory_estimate_bytes": plan.total,
         }))
     return result

@@ -91,6 +91,19 @@ class Scenario:
     source_file: str | None = field(default=None, compare=False)
     information: str = "private"      # sim.engine.information: private | complete
 
+    def actor_params(self) -> dict[str, Param]:
+        """Every actor setting drawn per replication, keyed by its catalog path:
+        ``actors.<actor>.<part>.<key>`` (weights, term values, beliefs) and
+        ``actors.<actor>.resolve_sd``, in actor and profile order (the ``param.*`` columns of
+        ``outcomes.*`` follow this order; :mod:`sim.engine.outcomes`)."""
+        out: dict[str, Param] = {}
+        for actor, prof in self.actors.items():
+            for part in PROFILE_PARTS:
+                for key, param in getattr(prof, part).items():
+                    out[f"actors.{actor}.{part}.{key}"] = param
+            out[f"actors.{actor}.resolve_sd"] = prof.resolve_sd
+        return out
+
     # -- serialisation ---------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The resolved scenario as plain data (what ``scenario.yaml`` in results holds)."""

@@ -110,3 +110,18 @@ def test_any_text_evaluates_or_gives_a_condition_error(text):
         return
     assert ev.met.dtype == bool and len(ev.met) == 3
     assert not (ev.met & ev.undefined).any()
+
+
+def test_a_term_value_column_is_one_name():
+    """An actor's term value path has '=' in it (actors.ukraine.term_values.recognition=de_facto);
+    it is one column name, with or without param., and '==' stays the operator."""
+    import pandas as pd
+
+    from sim.analysis.conditions import evaluate
+
+    col = "param.actors.ukraine.term_values.recognition=de_facto"
+    frame = pd.DataFrame({col: [-3.5, -2.0, -1.6], "ceasefires": [0, 1, 1]})
+    ev = evaluate("actors.ukraine.term_values.recognition=de_facto > -2.5 and ceasefires==1", frame)
+    assert ev.met.tolist() == [False, True, True] and ev.columns == [col, "ceasefires"]
+    with pytest.raises(ConditionError, match="use =="):
+        evaluate("ceasefires=one", frame)

@@ -148,16 +148,62 @@ def test_missing_extra_names_it(run_folder, cli, monkeypatch):
     assert "scenario discovery needs prim: install the [discover] extra (pip install -e \".[discover]\")" in err
 
 
-def test_a_run_without_parquet_is_read_from_its_csv(run_folder, cli, tmp_path):
+def test_a_run_without_parquet_is_read_from_its_csv(run_folder, root, cli, tmp_path):
     import shutil
 
+    full = tmp_path / "full"                 # --csv-draws: the CSV has every column of the Parquet
+    assert main(["run", str(root / "scenarios" / "freeze.yaml"), "-n", "600", "--out", str(full),
+                 "--no-figures", "--csv-draws"]) == 0
     csv_only = tmp_path / "freeze"
-    shutil.copytree(run_folder, csv_only)
+    shutil.copytree(full, csv_only)
     (csv_only / "outcomes.parquet").unlink()
     args = ["outcome == 'ceasefire_holds'", "--trees", "20", "--no-figures"]
-    assert cli("discover", run_folder, *args, "--out", tmp_path / "a")[0] == 0
-    assert cli("discover", csv_only, *args, "--out", tmp_path / "b")[0] == 0
+    assert cli("discover", full, *args, "--out", tmp_path / "a")[0] == 0
+    code, out, _ = cli("discover", csv_only, *args, "--out", tmp_path / "b")
+    assert code == 0 and "no actor draws" not in out
     a, b = (json.loads((tmp_path / d / "box.json").read_text()) for d in "ab")
     assert b["source"].endswith("outcomes.csv")
     for key in ("rows", "rows_meeting", "step", "coverage", "density"):
         assert a[key] == b[key]
+    # a default run's CSV has no actor draws: discovery on it says so
+    plain = tmp_path / "plain"
+    shutil.copytree(run_folder, plain)
+    (plain / "outcomes.parquet").unlink()
+    code, out, _ = cli("discover", plain, *args, "--out", tmp_path / "c")
+    assert code == 0 and "outcomes.csv has no actor draws (param.actors.*)" in out
+
+
+@pytest.fixture(scope="module")
+def freeze_2000(tmp_path_factory, root):
+    out = tmp_path_factory.mktemp("run2000") / "freeze"
+    assert main(["run", str(root / "scenarios" / "freeze.yaml"), "-n", "2000", "--out", str(out),
+                 "--no-figures"]) == 0
+    return out
+
+
+def test_discovery_on_a_run_ranks_the_actors_draws(freeze_2000, cli, tmp_path):
+    """docs/validation.md (an independent one-at-a-time sensitivity analysis): Ukraine's value
+    of de facto recognition is the largest driver of P(ceasefire agreed) in the freeze; the
+    run's feature scores must see it (before issue 16's columns they could not)."""
+    code, out, err = cli("discover", freeze_2000, "ceasefires > 0", "--trees", "100", "--out", tmp_path / "d")
+    assert code == 0, err
+    scores = pd.read_csv(tmp_path / "d" / "feature_scores.csv")
+    top = list(scores["parameter"][:3])
+    assert "actors.ukraine.term_values.recognition=de_facto" in top, top
+    row = scores[scores["parameter"] == "actors.ukraine.term_values.recognition=de_facto"].iloc[0]
+    assert row["label"] == "Ukraine: value of de facto recognition (pp-years)"
+    assert scores["parameter"].str.startswith("actors.").sum() > 20          # every actor draw is scored
+    box = json.loads((tmp_path / "d" / "box.json").read_text())
+    limit = next(lim for lim in box["limits"] if lim["parameter"] == "actors.ukraine.term_values.recognition=de_facto")
+    assert (limit["range_low"], limit["range_high"]) == (-4.0, -1.5)          # the profile's range
+
+
+def test_a_condition_on_a_term_value(freeze_2000, cli, tmp_path):
+    code, out, err = cli("discover", freeze_2000, "actors.ukraine.term_values.recognition=de_facto > -2",
+                         "--trees", "20", "--no-figures", "--out", tmp_path / "t")
+    assert code == 0, err
+    table = pd.read_parquet(freeze_2000 / "outcomes.parquet")
+    meets = int((table["param.actors.ukraine.term_values.recognition=de_facto"] > -2).sum())
+    assert f"holds in {meets:,} of 2,000 replications" in out
+    code, _, err = cli("discover", freeze_2000, "ceasefires=1")
+    assert code == 2 and "use ==" in err

@@ -51,6 +51,8 @@ def test_each_replication_takes_one_particle_with_its_weight(tmp_path):
     streams = KeyedStreams(s.seed, np.arange(s.replications))
     w = draw_actor(s, "russia", streams)["weights.casualties"]
     assert np.array_equal(w, np.asarray(PARTICLES["actors.russia.weights.casualties"])[idx])
+    # the actor setting drawn from the posterior is its column, under the posterior's path (issue 16)
+    assert np.array_equal(out.columns["param.actors.russia.weights.casualties"], w)
 
 
 def test_same_bytes_for_any_chunking(tmp_path):
