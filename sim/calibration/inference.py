@@ -199,21 +199,24 @@ def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int =
         logging.getLogger(name).setLevel(logging.WARNING)
     start = time.perf_counter()
     pnames = names(cal)
-    prior = pyabc.Distribution(**{n: pyabc.RV("norm", 0.0, 1.0) for n in pnames})   # the probit scale
-    from sim.calibration.sampler import DEFAULT_BATCH, KeyedSampler
+    from sim.calibration.sampler import (DEFAULT_BATCH, CachedNormalTransition, KeyedSampler, StandardNormalPrior,
+                                         blas_single_thread)
+
+    prior = StandardNormalPrior(pnames)         # the probit scale (sim.calibration.probit)
 
     batch = DEFAULT_BATCH if batch is None else int(batch)
     sampler = KeyedSampler(cal.seed, map_=map_, groups=workers, batch=batch)
     sampler.show_progress = False
     abc = pyabc.ABCSMC(ParticleModel(cal), prior, FunctionDistance(TargetDistance(cal)),
                        population_size=cal.population, sampler=sampler,
-                       eps=pyabc.MedianEpsilon())
+                       transitions=CachedNormalTransition(), eps=pyabc.MedianEpsilon())
     observed = {t.key: (t.observed if t.observed is not None else 0.0) for t in cal.targets}
     with tempfile.TemporaryDirectory(prefix="ceasefire-calibrate-") as tmp:
         db = "sqlite:///" + str(Path(tmp) / "abc.db")
         abc.new(db, observed)
-        history = abc.run(minimum_epsilon=cal.min_epsilon, max_nr_populations=cal.generations,
-                          max_total_nr_simulations=budget)
+        with blas_single_thread():
+            history = abc.run(minimum_epsilon=cal.min_epsilon, max_nr_populations=cal.generations,
+                              max_total_nr_simulations=budget)
         pops = history.get_all_populations()
         gens = []
         for _, row in pops.iterrows():
