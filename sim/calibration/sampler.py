@@ -22,8 +22,7 @@ rounds:
    the batch it is in);
 3. *replay*: let pyabc propose, simulate and accept or reject each recorded particle in order,
    exactly as it would sequentially, with the proposal step handing back the recorded proposal
-   (:class:`Replayed`: pyabc's proposal loop, which in many dimensions tries many perturbations
-   before one lies inside the priors' support, runs once, in step 1) and the model returning
+   (:class:`Replayed`: pyabc's proposal loop runs once, in step 1) and the model returning
    the recorded statistics (checking the proposal is the same); a task stops at its first
    accepted particle, and proposals recorded after it are discarded (never counted, never seen
    by pyabc). An unfinished task resumes from its generator's state at the end of step 1.
