@@ -2,11 +2,14 @@
 inference", Bioinformatics 34:3591-3593; the algorithm of Toni et al. 2009 and Del Moral,
 Doucet & Jasra 2012).
 
-Each particle is a vector of the inferred parameters drawn from the prior (generation 0) or
-perturbed from the previous generation (a multivariate normal kernel), simulated
+Each particle is a vector of the inferred parameters on the probit scale of their priors
+(:mod:`sim.calibration.probit`: ``z = Phi^-1(F(theta))``, a standard normal prior, mapped back
+exactly before simulating) drawn from the prior (generation 0) or perturbed from the previous
+generation (a multivariate normal kernel: every perturbation is a valid particle), simulated
 (:func:`sim.calibration.targets.simulate_targets`) and accepted when its distance to the
 observed targets is below the generation's epsilon (the median distance of the previous
-generation). The final generation's weighted particles are the posterior sample.
+generation). The final generation's weighted particles, mapped back to the parameters' own
+units, are the posterior sample.
 
 **Reproducible.** pyabc's samplers seed NumPy from the clock or draw in whatever order the
 workers finish. :class:`KeyedSampler` is pyabc's ``MappingSampler`` with one change: task *j*
@@ -35,7 +38,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from sim.calibration.spec import Calibration, Prior
+from sim.calibration.probit import to_value, to_values
+from sim.calibration.spec import Calibration
 from sim.calibration.targets import distance, simulate_batch, simulate_targets
 from sim.engine.rng import KeyedStreams, stream_key
 from sim.scenario.errors import InputError
@@ -67,23 +71,6 @@ def particle_seed() -> int:
 
 
 # -- the pyabc pieces ------------------------------------------------------------------------
-def rv(prior: Prior):
-    """The pyabc random variable of a prior (uniform, triangular, normal, lognormal)."""
-    import pyabc
-
-    a = prior.param.args
-    k = prior.param.kind
-    if k == "uniform":
-        return pyabc.RV("uniform", a[0], a[1] - a[0])
-    if k == "triangular":
-        return pyabc.RV("triang", (a[1] - a[0]) / (a[2] - a[0]), loc=a[0], scale=a[2] - a[0])
-    if k == "normal":
-        return pyabc.RV("norm", a[0], a[1])
-    if k == "lognormal":
-        return pyabc.RV("lognorm", a[1], scale=a[0])
-    raise ValueError(k)  # pragma: no cover - the spec refuses 'choice' and fixed priors
-
-
 def names(cal: Calibration) -> list[str]:
     """pyabc parameter names (``p000``...): dotted paths are not safe column names in its database."""
     return [f"p{i:03d}" for i in range(len(cal.priors))]
@@ -119,7 +106,8 @@ class ParticleModel:
         self.names = names(cal)
 
     def __call__(self, pars) -> dict[str, float]:
-        theta = {path: float(pars[n]) for path, n in zip(self.paths, self.names)}
+        # pyabc's particle holds the probits; the model gets the values (sim.calibration.probit)
+        theta = {p.path: float(to_value(p, float(pars[n]))) for p, n in zip(self.cal.priors, self.names)}
         seed = particle_seed()
         if MODE.record is not None:
             MODE.record.append((self, pars, theta, seed))
@@ -211,21 +199,24 @@ def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int =
         logging.getLogger(name).setLevel(logging.WARNING)
     start = time.perf_counter()
     pnames = names(cal)
-    prior = pyabc.Distribution(**{n: rv(p) for n, p in zip(pnames, cal.priors)})
-    from sim.calibration.sampler import DEFAULT_BATCH, KeyedSampler
+    from sim.calibration.sampler import (DEFAULT_BATCH, CachedNormalTransition, KeyedSampler, StandardNormalPrior,
+                                         blas_single_thread)
+
+    prior = StandardNormalPrior(pnames)         # the probit scale (sim.calibration.probit)
 
     batch = DEFAULT_BATCH if batch is None else int(batch)
     sampler = KeyedSampler(cal.seed, map_=map_, groups=workers, batch=batch)
     sampler.show_progress = False
     abc = pyabc.ABCSMC(ParticleModel(cal), prior, FunctionDistance(TargetDistance(cal)),
                        population_size=cal.population, sampler=sampler,
-                       eps=pyabc.MedianEpsilon())
+                       transitions=CachedNormalTransition(), eps=pyabc.MedianEpsilon())
     observed = {t.key: (t.observed if t.observed is not None else 0.0) for t in cal.targets}
     with tempfile.TemporaryDirectory(prefix="ceasefire-calibrate-") as tmp:
         db = "sqlite:///" + str(Path(tmp) / "abc.db")
         abc.new(db, observed)
-        history = abc.run(minimum_epsilon=cal.min_epsilon, max_nr_populations=cal.generations,
-                          max_total_nr_simulations=budget)
+        with blas_single_thread():
+            history = abc.run(minimum_epsilon=cal.min_epsilon, max_nr_populations=cal.generations,
+                              max_total_nr_simulations=budget)
         pops = history.get_all_populations()
         gens = []
         for _, row in pops.iterrows():
@@ -236,7 +227,7 @@ def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int =
             gens.append(Generation(t, float(row["epsilon"]), int(row["particles"]), int(row["samples"]),
                                    effective_sample_size(w)))
         frame, w = history.get_distribution(m=0, t=history.max_t)
-        values = frame[pnames].to_numpy(dtype=np.float64)
+        values = to_values(cal.priors, frame[pnames].to_numpy(dtype=np.float64))   # probits -> values
         dist = history.get_weighted_distances(t=history.max_t)["distance"].to_numpy(dtype=np.float64)
         total = int(history.total_nr_simulations)
         history = None

@@ -22,8 +22,7 @@ rounds:
    the batch it is in);
 3. *replay*: let pyabc propose, simulate and accept or reject each recorded particle in order,
    exactly as it would sequentially, with the proposal step handing back the recorded proposal
-   (:class:`Replayed`: pyabc's proposal loop, which in many dimensions tries many perturbations
-   before one lies inside the priors' support, runs once, in step 1) and the model returning
+   (:class:`Replayed`: pyabc's proposal loop runs once, in step 1) and the model returning
    the recorded statistics (checking the proposal is the same); a task stops at its first
    accepted particle, and proposals recorded after it are discarded (never counted, never seen
    by pyabc). An unfinished task resumes from its generator's state at the end of step 1.
@@ -44,6 +43,7 @@ from collections import deque
 from contextlib import contextmanager
 
 import numpy as np
+import pyabc
 from pyabc.sampler import MappingSampler
 
 from sim.calibration.inference import MODE, Recorded, task_seed
@@ -70,6 +70,58 @@ def _quiet():
         # near-singular; NumPy then samples through its SVD and warns on every particle
         warnings.filterwarnings("ignore", message="covariance is not symmetric positive-semidefinite")
         yield
+
+
+class StandardNormalPrior(pyabc.Distribution):
+    """The probit-scale prior, N(0, 1) for every parameter (:mod:`sim.calibration.probit`).
+
+    pyabc's ``Distribution`` of 75 ``RV("norm", 0, 1)`` evaluates 75 scipy frozen densities per
+    call (~1 ms each); pyabc calls the prior's density two or three times per particle. This one
+    computes the same product in one NumPy expression and draws all coordinates at once from
+    NumPy's global generator (which the keyed tasks seed)."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(**{n: pyabc.RV("norm", 0.0, 1.0) for n in names})
+        self.names = list(names)
+
+    def rvs(self, *args, **kwargs):
+        return pyabc.Parameter(**dict(zip(self.names, np.random.standard_normal(len(self.names)).tolist())))
+
+    def pdf(self, x) -> float:
+        z = np.array([x[n] for n in self.names], dtype=np.float64)
+        return float(np.exp(-0.5 * np.dot(z, z) - 0.5 * len(z) * math.log(2.0 * math.pi)))
+
+
+class CachedNormalTransition(pyabc.MultivariateNormalTransition):
+    """pyabc's multivariate normal kernel, the same draws (bit for bit), without its per-proposal SVD.
+
+    pyabc 0.13 proposes with ``np.random.multivariate_normal(0, cov)``, which factors the 75 x 75
+    covariance (an SVD) on every proposal: 15 ms on an idle core, 150-300 ms on a loaded machine
+    where OpenBLAS's threads contend. NumPy's legacy sampler computes ``standard_normal(d) @
+    (sqrt(s)[:, None] * vh)`` from ``svd(cov)``; this factor is computed once per generation in
+    :meth:`fit`, and the same normals are drawn, so the proposals are the ones pyabc would make."""
+
+    def fit(self, X, w) -> None:
+        super().fit(X, w)
+        _, s, vh = np.linalg.svd(self.cov)
+        self._factor = np.sqrt(s)[:, None] * vh
+
+    def rvs_single(self):
+        i = np.random.choice(self._range, p=self.w, replace=True)
+        step = np.dot(np.random.standard_normal(self._factor.shape[0]), self._factor)
+        return pyabc.Parameter(self.X.iloc[i] + step)
+
+
+def blas_single_thread():
+    """One BLAS thread while calibrating (pyabc's kernel algebra on 75 x 75 matrices is many times
+    slower with OpenBLAS's threads on a busy machine); a no-op without threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn (a pyabc dependency) brings it
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 class Replayed:
@@ -131,6 +183,10 @@ class KeyedSampler(MappingSampler):
     def keyed_group(self, simulate_one, keys):
         """Run the tasks ``keys`` (``(t, j)`` each); return ``[(sample, evaluations)]`` in that order,
         the number of particles simulated and the number of rounds."""
+        with blas_single_thread():
+            return self._keyed_group(simulate_one, keys)
+
+    def _keyed_group(self, simulate_one, keys):
         simulate_one = self.unpickle(simulate_one)
         states = {}
         for key in keys:
