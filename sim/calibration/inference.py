@@ -4,8 +4,9 @@ Doucet & Jasra 2012).
 
 Each particle is a vector of the inferred parameters on the probit scale of their priors
 (:mod:`sim.calibration.probit`: ``z = Phi^-1(F(theta))``, a standard normal prior, mapped back
-exactly before simulating) drawn from the prior (generation 0) or perturbed from the previous
-generation (a multivariate normal kernel: every perturbation is a valid particle), simulated
+exactly before simulating) drawn from the prior (generation 0) or from a normal fitted to the
+previous generation (:class:`~sim.calibration.sampler.IndependentNormalTransition`: weighted
+mean, diagonal variance; on the probit scale every draw is a valid particle), simulated
 (:func:`sim.calibration.targets.simulate_targets`) and accepted when its distance to the
 observed targets is below the generation's epsilon (the median distance of the previous
 generation). The final generation's weighted particles, mapped back to the parameters' own
@@ -199,7 +200,7 @@ def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int =
         logging.getLogger(name).setLevel(logging.WARNING)
     start = time.perf_counter()
     pnames = names(cal)
-    from sim.calibration.sampler import (DEFAULT_BATCH, CachedNormalTransition, KeyedSampler, StandardNormalPrior,
+    from sim.calibration.sampler import (DEFAULT_BATCH, IndependentNormalTransition, KeyedSampler, StandardNormalPrior,
                                          blas_single_thread)
 
     prior = StandardNormalPrior(pnames)         # the probit scale (sim.calibration.probit)
@@ -209,7 +210,7 @@ def infer(cal: Calibration, budget: int, *, map_: Callable = map, workers: int =
     sampler.show_progress = False
     abc = pyabc.ABCSMC(ParticleModel(cal), prior, FunctionDistance(TargetDistance(cal)),
                        population_size=cal.population, sampler=sampler,
-                       transitions=CachedNormalTransition(), eps=pyabc.MedianEpsilon())
+                       transitions=IndependentNormalTransition(), eps=pyabc.MedianEpsilon())
     observed = {t.key: (t.observed if t.observed is not None else 0.0) for t in cal.targets}
     with tempfile.TemporaryDirectory(prefix="ceasefire-calibrate-") as tmp:
         db = "sqlite:///" + str(Path(tmp) / "abc.db")

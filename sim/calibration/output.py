@@ -95,7 +95,7 @@ def write_calibration(inf: Inference, target: Path, *, force: bool = False, figu
     top = [r["parameter"] for r in params[:PAIRS]]
     info = {
         "name": cal.name, "title": cal.title, "file": cal.file, "seed": cal.seed,
-        "method": "ABC-SMC (pyabc) on the probit scale of each prior, multivariate normal kernel, median epsilon, "
+        "method": "ABC-SMC (pyabc) on the probit scale of each prior, independent normal proposal (weighted mean, diagonal variance), median epsilon, "
                   "keyed deterministic sampler",
         "settings": {"replications": cal.replications, "population": cal.population,
                      "generations": cal.generations, "predictive_draws": cal.predictive_draws,

@@ -44,6 +44,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pyabc
+import pyabc.transition
 from pyabc.sampler import MappingSampler
 
 from sim.calibration.inference import MODE, Recorded, task_seed
@@ -110,6 +111,47 @@ class CachedNormalTransition(pyabc.MultivariateNormalTransition):
         i = np.random.choice(self._range, p=self.w, replace=True)
         step = np.dot(np.random.standard_normal(self._factor.shape[0]), self._factor)
         return pyabc.Parameter(self.X.iloc[i] + step)
+
+
+class IndependentNormalTransition(pyabc.transition.Transition):
+    """An independence proposal: a normal with the generation's weighted mean and per-parameter
+    (diagonal) variance, on the probit scale.
+
+    pyabc's default kernel (a mixture of normals around each particle with their full covariance)
+    collapses the importance weights in 75 dimensions: an effective sample size of 1.5 of 100 after
+    generation 1 on the record, and a population of total weight NaN in generation 2. Any proposal
+    that covers the posterior is valid in ABC-SMC, the weights being prior / proposal density
+    (Beaumont et al. 2009; Del Moral, Doucet & Jasra 2012); on the probit scale a normal covers
+    every value. On the record (``--budget 2000``) this proposal keeps 11-18 effective particles of
+    100 in generations 1-3 (docs/calibration.md). ``scaling`` multiplies the standard deviations;
+    1.5 was worse (1.1-1.7): wider than the prior where the record says nothing."""
+
+    def __init__(self, scaling: float = 1.0):
+        self.scaling = float(scaling)
+
+    def fit(self, X, w) -> None:
+        x = X.to_numpy(dtype=np.float64)
+        w = np.asarray(w, dtype=np.float64)
+        w = w / w.sum()
+        self.mean_ = w @ x
+        var = w @ (x - self.mean_) ** 2
+        # a parameter the population has not spread yet keeps the prior's unit spread
+        self.sd_ = self.scaling * np.sqrt(np.where(var > 1e-12, var, 1.0))
+        self.columns_ = list(X.columns)
+        self._log_norm = -np.log(self.sd_).sum() - 0.5 * len(self.sd_) * math.log(2.0 * math.pi)
+
+    def rvs_single(self):
+        z = self.mean_ + self.sd_ * np.random.standard_normal(len(self.sd_))
+        return pyabc.Parameter(dict(zip(self.columns_, z.tolist())))
+
+    def pdf(self, x):
+        if isinstance(x, (pyabc.Parameter, dict)):
+            v = np.array([x[c] for c in self.columns_], dtype=np.float64)
+        else:
+            v = x[self.columns_].to_numpy(dtype=np.float64)
+        u = (v - self.mean_) / self.sd_
+        dens = np.exp(self._log_norm - 0.5 * np.sum(u * u, axis=-1))
+        return float(dens) if np.ndim(dens) == 0 else dens
 
 
 def blas_single_thread():

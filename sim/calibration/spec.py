@@ -192,10 +192,17 @@ def parameter_catalog() -> dict[str, ParameterInfo]:
     return out
 
 
+# Parameters the model reads no more (kept so that old scenario files load): nothing can be learnt
+# about them, so the default set leaves them out (docs/parameters.md says which are deprecated).
+IGNORED_BY_MODEL = frozenset({"ceasefire.breakdown_hazard_belief"})
+
+
 def default_priors() -> list[Prior]:
-    """Every assumption and derived parameter drawn from a range, with that range as its prior."""
+    """Every assumption and derived parameter drawn from a range, with that range as its prior
+    (not those the model ignores, :data:`IGNORED_BY_MODEL`)."""
     return [Prior(p.path, p.default, p.bounds, p.kind, p.unit) for p in parameter_catalog().values()
-            if p.kind in KINDS_INFERRED and p.default.is_random and p.default.kind != "choice"]
+            if p.kind in KINDS_INFERRED and p.default.is_random and p.default.kind != "choice"
+            and p.path not in IGNORED_BY_MODEL]
 
 
 # -- loading -------------------------------------------------------------------------------------
