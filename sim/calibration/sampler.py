@@ -93,26 +93,6 @@ class StandardNormalPrior(pyabc.Distribution):
         return float(np.exp(-0.5 * np.dot(z, z) - 0.5 * len(z) * math.log(2.0 * math.pi)))
 
 
-class CachedNormalTransition(pyabc.MultivariateNormalTransition):
-    """pyabc's multivariate normal kernel, the same draws (bit for bit), without its per-proposal SVD.
-
-    pyabc 0.13 proposes with ``np.random.multivariate_normal(0, cov)``, which factors the 75 x 75
-    covariance (an SVD) on every proposal: 15 ms on an idle core, 150-300 ms on a loaded machine
-    where OpenBLAS's threads contend. NumPy's legacy sampler computes ``standard_normal(d) @
-    (sqrt(s)[:, None] * vh)`` from ``svd(cov)``; this factor is computed once per generation in
-    :meth:`fit`, and the same normals are drawn, so the proposals are the ones pyabc would make."""
-
-    def fit(self, X, w) -> None:
-        super().fit(X, w)
-        _, s, vh = np.linalg.svd(self.cov)
-        self._factor = np.sqrt(s)[:, None] * vh
-
-    def rvs_single(self):
-        i = np.random.choice(self._range, p=self.w, replace=True)
-        step = np.dot(np.random.standard_normal(self._factor.shape[0]), self._factor)
-        return pyabc.Parameter(self.X.iloc[i] + step)
-
-
 class IndependentNormalTransition(pyabc.transition.Transition):
     """An independence proposal: a normal with the generation's weighted mean and per-parameter
     (diagonal) variance, on the probit scale.

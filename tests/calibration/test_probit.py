@@ -71,27 +71,13 @@ def test_the_record_priors_map_every_real_vector_inside_their_bounds():
         assert lo <= theta[:, j].min() and theta[:, j].max() <= hi, p.path
 
 
-def test_the_fast_prior_and_kernel_are_pyabcs():
+def test_the_fast_prior_is_pyabcs():
     pytest.importorskip("pyabc")
-    import pandas as pd
     import pyabc
 
-    from sim.calibration.sampler import CachedNormalTransition, StandardNormalPrior
+    from sim.calibration.sampler import StandardNormalPrior
 
     names = [f"p{i:03d}" for i in range(12)]
-    rng = np.random.default_rng(5)
-    X = pd.DataFrame(rng.standard_normal((30, 12)) * 0.4 + 0.3, columns=names)
-    w = rng.uniform(0.5, 1.5, 30)
-    w /= w.sum()
-    ours, theirs = CachedNormalTransition(), pyabc.MultivariateNormalTransition()
-    ours.fit(X, w)
-    theirs.fit(X, w)
-    for s in range(5):
-        np.random.seed(s)
-        a = ours.rvs_single()
-        np.random.seed(s)
-        b = theirs.rvs_single()
-        assert [a[n] for n in names] == [b[n] for n in names]       # the same bits
     fast, slow = StandardNormalPrior(names), pyabc.Distribution(**{n: pyabc.RV("norm", 0, 1) for n in names})
     for s in range(5):
         np.random.seed(s)
