@@ -97,3 +97,20 @@ def test_mean_decay_matches_a_loop():
     a = 1 - 1 / cover
     loop = np.array([np.mean(a[i] ** np.arange(int(horizon[i]))) for i in range(2)])
     assert np.allclose(war.mean_decay(cover, horizon), loop)
+
+
+def test_combat_equals_balance_and_power_index(wp):
+    """The fused hot-path form gives the reference functions' numbers over a wide state range."""
+    wp, _ = wp
+    rng = np.random.default_rng(3)
+    n = len(wp.cover)
+    ru_n, ua_n = wp.ru_force0 * rng.uniform(0.05, 3, n), wp.ua_force0 * rng.uniform(0.05, 3, n)
+    f_ru, f_ua = rng.uniform(0.01, 1.5, n), rng.uniform(0.01, 1.5, n)
+    rho, fire, p_ru, p_ua = war.combat(ru_n, ua_n, f_ru, f_ua, wp)
+    rho_ref, fire_ref = war.balance(ru_n, ua_n, f_ru, f_ua, wp)
+    assert np.allclose(rho, rho_ref, rtol=1e-12) and np.allclose(fire, fire_ref, rtol=1e-12)
+    assert np.allclose(p_ru, war.power_index(ru_n, wp.ru_force0, f_ru, wp), rtol=1e-12)
+    assert np.allclose(p_ua, war.power_index(ua_n, wp.ua_force0, f_ua, wp), rtol=1e-12)
+    # an empty stock leaves (almost) no power, and no NaN
+    _, _, p0, _ = war.combat(ru_n, ua_n, np.zeros(n), f_ua, wp)
+    assert np.all(np.isfinite(p0)) and np.all(p0 < 1e-6)
