@@ -103,12 +103,24 @@ def gains(m, sides, state, terms, bias, fear) -> dict:
     return {k: w - h for k, (w, h) in side_values(m, sides, war, hold, terms, state.territory).items()}
 
 
+def _survive_steps(x):
+    """``x ** SURVIVAL_STEP`` (26) by repeated squaring: 6 multiplies instead of a ``pow`` per
+    element (within about 26 ulp of ``pow``, each rounding raised to the remaining power; tests/engine/test_durability.py)."""
+    if SURVIVAL_STEP != 26:
+        return x ** SURVIVAL_STEP
+    x2 = x * x
+    x8 = x2 * x2
+    x8 = x8 * x8
+    return x8 * x8 * x8 * x2
+
+
 def survival(m, actor, terms, g0, g1, ages, with_term=True):
     """Believed probability the ceasefire still holds at each age in ``ages`` (list of weeks).
 
     ``g0``, ``g1``: ``{side: G}`` at ages 0 and :data:`RELOAD_AGE`. ``with_term``: a
     fixed-term truce also survives each term only if extended (False: breaking alone; the
-    terms are then valued week by week, :mod:`sim.engine.timing`).
+    terms are then valued week by week, :mod:`sim.engine.timing`); ``"both"`` returns
+    ``(with term, breaking alone)``, the integral computed once.
     """
     noise = m.p["ceasefire.weekly_noise_sd"]
     horizon = max(ages)
@@ -138,21 +150,18 @@ def survival(m, actor, terms, g0, g1, ages, with_term=True):
             curve = [s]
             for margin in margins:       # forecast.break_probability(g, cost, e, noise), term by term
                 h = ndtr((margin + e) / scale)
-                s = s * (1.0 - h) ** SURVIVAL_STEP
+                s = s * _survive_steps(1.0 - h)
                 curve.append(s)
             curves.append((np.stack(curve), w))
         per_side[key] = sum(c * w for c, w in curves)
     both = per_side["russia"] * per_side["ukraine"]          # (len(steps) + 1, R) at ages steps, horizon
     grid = np.append(steps, steps[-1] + SURVIVAL_STEP) if len(steps) else np.array([0])
-    out = []
-    for age in ages:
-        i = min(int(age // SURVIVAL_STEP), len(grid) - 1)
-        s = both[i]
-        if terms.duration_weeks is not None and with_term:
-            ext = extension_belief(m, terms)
-            s = s * np.asarray(ext, dtype=np.float64) ** np.floor(age / max(terms.duration_weeks, 1e-9))
-        out.append(s)
-    return out
+    alone = [both[min(int(age // SURVIVAL_STEP), len(grid) - 1)] for age in ages]
+    if terms.duration_weeks is None or not with_term:
+        return alone
+    ext = np.asarray(extension_belief(m, terms), dtype=np.float64)
+    termed = [s * ext ** np.floor(age / max(terms.duration_weeks, 1e-9)) for s, age in zip(alone, ages)]
+    return (termed, alone) if with_term == "both" else termed
 
 
 def extension_belief(m, terms):
@@ -235,9 +244,11 @@ def deal_paths(m, actor, terms, bias):
     g0 = {k: w - h for k, (w, h) in v0.items()}
     g1 = {k: w - h for k, (w, h) in v1.items()}
     ages = [j * BLOCK_WEEKS for j in range(nb + 1)] + [52]
-    surv = survival(m, actor, terms, g0, g1, ages)
     if terms.duration_weeks is not None:     # breaking alone; the terms are valued week by week
-        surv = survival(m, actor, terms, g0, g1, ages[:-1], with_term=False) + [surv[-1]]
+        termed, alone = survival(m, actor, terms, g0, g1, ages, with_term="both")
+        surv = alone[:-1] + [termed[-1]]
+    else:
+        surv = survival(m, actor, terms, g0, g1, ages)
     s_blocks = np.stack(surv[:nb + 1])
     q = (np.maximum(s_blocks[1:], 1e-300) / np.maximum(s_blocks[:-1], 1e-300)) ** (1.0 / BLOCK_WEEKS)
     q = np.where(s_blocks[:-1] > 1e-300, q, 0.0)

@@ -92,3 +92,35 @@ def test_reload_fear_is_about_the_other_side():
     calm = believed_survival({"actors.ukraine.beliefs.reload_fear": 1.0})
     afraid = believed_survival({"actors.ukraine.beliefs.reload_fear": 2.0})
     assert afraid < calm - 0.01
+
+
+def test_survive_steps_is_the_power_it_replaces():
+    """``_survive_steps`` (repeated squaring) against ``x ** SURVIVAL_STEP``, over [0, 1]."""
+    from sim.engine import durability
+
+    x = np.concatenate([np.linspace(0.0, 1.0, 10_001), 1.0 - np.logspace(-12, -1, 500)])
+    exact = x ** durability.SURVIVAL_STEP
+    fast = durability._survive_steps(x)
+    np.testing.assert_allclose(fast, exact, rtol=1e-14, atol=1e-300)     # ~26 ulp: rounding of 6 products
+
+
+def test_survival_both_is_the_two_integrals_it_replaces():
+    """A fixed-term truce's survival with and without its term from one integral: the same bytes
+    as the two separate calls it replaces in ``deal_paths``."""
+    from sim.engine import durability
+
+    s = load_scenario("scenarios/truce_30day.yaml")
+    m = CeasefireModel(s, replication_ids=list(range(64)), horizon_weeks=156)
+    terms = m.offers[0].terms
+    assert terms.duration_weeks is not None
+    rng = np.random.default_rng(3)
+    g0 = {k: rng.normal(0.0, 3.0, m.n) for k in durability.BELLIGERENTS}
+    g1 = {k: rng.normal(0.0, 3.0, m.n) for k in durability.BELLIGERENTS}
+    ages = [0, 26, 52, 78, 104, 130, 156, 52]
+    actor = m.actors["russia"]
+    termed, alone = durability.survival(m, actor, terms, g0, g1, ages, with_term="both")
+    want_termed = durability.survival(m, actor, terms, g0, g1, ages)
+    want_alone = durability.survival(m, actor, terms, g0, g1, ages[:-1], with_term=False)
+    assert all(np.array_equal(a, b) for a, b in zip(termed, want_termed))
+    assert all(np.array_equal(a, b) for a, b in zip(alone[:-1], want_alone))
+    assert not np.array_equal(termed[-1], alone[-1])      # the term matters here
