@@ -334,6 +334,14 @@ def block_step(state: WarState, wp: WarParams, dt, fight, ru_inflow, ua_inflow, 
     ua_recruit = state.ua_pool * k["ua_drawn"]
     state.ua_pool = state.ua_pool - ua_recruit
     ru_start, ua_start = state.ru_force, state.ua_force
+    if k["all_rest"]:      # the general lines below with zero rates, minus the terms that add 0 exactly
+        state.ru_force = np.maximum(ru_start + k["ru_gain"] * dt, 0.0)
+        state.ua_force = np.maximum(ua_start + ua_recruit, 0.0)
+        territory = np.clip(state.territory, 0.0, 100.0)
+        moved = (territory - state.territory) / np.maximum(dt, TINY)
+        state.territory = territory
+        return {"advance": moved, "ru_casualties": c_ru, "ua_casualties": c_ua,
+                "ru_force": 0.5 * (ru_start + state.ru_force), "ua_force": 0.5 * (ua_start + state.ua_force)}
     state.ru_force = np.maximum(ru_start + (k["ru_gain"] - c_ru * wp.permanent) * dt, 0.0)
     state.ua_force = np.maximum(ua_start + ua_recruit - c_ua * wp.permanent * dt, 0.0)
     territory = np.clip(state.territory + adv * dt, 0.0, 100.0)

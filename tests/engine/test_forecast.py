@@ -103,3 +103,29 @@ def test_a_deal_line_beyond_100_percent_is_valued_as_100_percent():
         m.decision_round += 1
         values.append(durability.deal_value(m, m.russia, terms, m.russia.current_bias())[0])
     np.testing.assert_array_equal(values[0], values[1])
+
+
+def test_block_step_at_rest_shortcut_is_the_general_step():
+    """``war.block_step``'s all-rest branch (a ceasefire path) gives the bytes of the general
+    equations with ``fight = 0`` everywhere."""
+    import numpy as np
+
+    from sim.engine import war
+    from sim.engine.model import CeasefireModel
+    from sim.scenario.schema import load_scenario
+
+    m = CeasefireModel(load_scenario("scenarios/freeze.yaml"), replication_ids=list(range(200)), horizon_weeks=156)
+    ru_in, ua_in = m.inflows()
+    k = war.block_constants(m.wp, 26, 0.0, ru_in, ua_in, m.rebuild_ru * 1.3, m.rebuild_ua, None)
+    assert k["all_rest"]
+    general = dict(k, all_rest=False, fight=np.zeros(m.n))
+    s_fast, s_slow = m.war.copy(), m.war.copy()
+    s_fast.territory = s_slow.territory = np.linspace(-1.0, 101.0, m.n)      # the 0-100 clip too
+    for _ in range(3):
+        fast = war.block_step(s_fast, m.wp, 26, None, None, None, None, None, 1.1, constants=k)
+        slow = war.block_step(s_slow, m.wp, 26, None, None, None, None, None, 1.1, constants=general)
+        for key in slow:
+            assert np.array_equal(fast[key], slow[key]), key
+        for name in ("territory", "ru_force", "ua_force", "ru_stock", "ua_stock", "ua_pool",
+                     "ru_casualties", "ua_casualties"):
+            assert np.array_equal(getattr(s_fast, name), getattr(s_slow, name)), name
