@@ -540,10 +540,11 @@ class CeasefireModel(mesa.Model):
                 gain = self.on(due, lambda m, key=key: scope.gain_from_resuming(m.actors[key], offer.terms), float)
                 self.keep_gain[key] = np.where(due, gain, self.keep_gain[key])
             self.gain_week = np.where(due, t, self.gain_week)
+            cost = self.violation_cost(offer.terms)         # the same for both sides
             ru_breaks = deciding & self.choose("break", "russia", self.russia.breaks_ceasefire(
-                offer, t, self.keep_gain["russia"], deciding), deciding, offer=index)
+                offer, t, self.keep_gain["russia"], deciding, cost), deciding, offer=index)
             ua_breaks = deciding & self.choose("break", "ukraine", self.ukraine.breaks_ceasefire(
-                offer, t, self.keep_gain["ukraine"], deciding), deciding, offer=index)
+                offer, t, self.keep_gain["ukraine"], deciding, cost), deciding, offer=index)
             broken = ru_breaks | ua_breaks
             threats.react(self, offer, ru_breaks, ua_breaks)      # threats against the side that broke it
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
