@@ -147,11 +147,18 @@ class BeliefState:
     def observe(self, y, rho, wp: war.WarParams, fighting) -> None:
         """Update every learning side from one week's observed front movement ``y``."""
         c, k = front_coefficients(rho, wp)
-        inv_var = 1.0 / np.maximum(self.noise_sd, NOISE_FLOOR) ** 2
+        cached = getattr(self, "_inv_var", None)       # computed once per noise array
+        if cached is not None and cached[0] is self.noise_sd:
+            inv_var = cached[1]
+        else:
+            inv_var = 1.0 / np.maximum(self.noise_sd, NOISE_FLOOR) ** 2
+            self._inv_var = (self.noise_sd, inv_var)
         info = k * k * inv_var                  # shared by both sides: one public signal
         signal = k * (y - c) * inv_var
+        active = np.asarray(fighting, dtype=bool)
         for b in self.beliefs.values():
-            mask = informative(rho, wp, fighting, b.mean)     # judged with the side's own belief
+            # judged with the side's own belief, as :func:`informative` (c, k computed once)
+            mask = active & (np.abs(c + k * b.mean) < wp.max_advance)
             new_prec = b.precision + b.weight * info
             new_mean = (b.precision * b.mean + b.weight * signal) / new_prec
             b.mean = np.where(mask, new_mean, b.mean)

@@ -540,10 +540,11 @@ class CeasefireModel(mesa.Model):
                 gain = self.on(due, lambda m, key=key: scope.gain_from_resuming(m.actors[key], offer.terms), float)
                 self.keep_gain[key] = np.where(due, gain, self.keep_gain[key])
             self.gain_week = np.where(due, t, self.gain_week)
+            cost = self.violation_cost(offer.terms)         # the same for both sides
             ru_breaks = deciding & self.choose("break", "russia", self.russia.breaks_ceasefire(
-                offer, t, self.keep_gain["russia"], deciding), deciding, offer=index)
+                offer, t, self.keep_gain["russia"], deciding, cost), deciding, offer=index)
             ua_breaks = deciding & self.choose("break", "ukraine", self.ukraine.breaks_ceasefire(
-                offer, t, self.keep_gain["ukraine"], deciding), deciding, offer=index)
+                offer, t, self.keep_gain["ukraine"], deciding, cost), deciding, offer=index)
             broken = ru_breaks | ua_breaks
             threats.react(self, offer, ru_breaks, ua_breaks)      # threats against the side that broke it
             self.broken_by = np.where(broken, ru_breaks * 1 + ua_breaks * 2, self.broken_by)
@@ -671,16 +672,26 @@ class CeasefireModel(mesa.Model):
         resting = f["resting"]
         relief = self.week_relief
         s = self.war
+        # a week nobody (or everybody) rests needs one of the two economies only (the same values)
+        rest_any = resting.dtype != bool or bool(resting.any())
+        rest_all = resting.dtype == bool and rest_any and bool(resting.all())
+        partial = f["partial"]
+        ru_f, ua_f = s.ru_force, s.ua_force
         for actor in self.agents:
             key = actor.key
-            if resting.dtype == bool:
+            if resting.dtype == bool and not rest_any:
+                econ = actor.econ(self, peace=False)
+            elif rest_all:
+                econ = actor.econ(self, peace=True, relief=relief)
+            elif resting.dtype == bool:
                 econ = np.where(resting, actor.econ(self, peace=True, relief=relief), actor.econ(self, peace=False))
             else:                          # part of the week at rest (sim.engine.timing)
                 at_war = actor.econ(self, peace=False)
                 econ = at_war + resting * (actor.econ(self, peace=True, relief=relief) - at_war)
-            econ = econ - scope.econ_saving(self, key, f["partial"])
+            if partial:                    # limited truces in force (sim.engine.scope)
+                econ = econ - scope.econ_saving(self, key, partial)
             cost = actor.w_cas * actor.own_casualties(f["ru_casualties"], f["ua_casualties"]) / 10.0 \
-                + actor.w_econ * econ / 10.0 + actor.w_sec * actor.threat(s.ru_force, s.ua_force) / 100.0 / 52.0
+                + actor.w_econ * econ / 10.0 + actor.w_sec * actor.threat(ru_f, ua_f) / 100.0 / 52.0
             self.utility[key] += disc * (actor.sign * s.territory / 52.0 - cost)
         self.aid_spent["united_states"] += self.us_aid / 52.0 * live
         self.aid_spent["europe"] += self.eu_aid / 52.0 * live

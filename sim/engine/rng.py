@@ -32,13 +32,21 @@ _TO_UNIT = 1.0 / 2.0**53
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """SplitMix64 finaliser on a uint64 array (wrapping arithmetic)."""
+    return _mix64_inplace(np.array(x, dtype=np.uint64, copy=True))
+
+
+def _mix64_inplace(z: np.ndarray) -> np.ndarray:
+    """:func:`mix64` overwriting ``z`` (a uint64 array the caller owns), one scratch array."""
+    tmp = np.empty_like(z)
     with np.errstate(over="ignore"):
-        z = x.astype(np.uint64, copy=True)
-        z ^= z >> _S30
+        np.right_shift(z, _S30, out=tmp)
+        z ^= tmp
         z *= _M1
-        z ^= z >> _S27
+        np.right_shift(z, _S27, out=tmp)
+        z ^= tmp
         z *= _M2
-        z ^= z >> _S31
+        np.right_shift(z, _S31, out=tmp)
+        z ^= tmp
     return z
 
 
@@ -64,14 +72,30 @@ class KeyedStreams:
     def __init__(self, seed: int, replication_ids: np.ndarray):
         self.seed = int(seed)
         self.ids = np.asarray(replication_ids, dtype=np.uint64)
+        self._counter: tuple[int, np.ndarray] | None = None     # (step, mix64(counter)), read-only
+
+    def _hashed_counter(self, step: int) -> np.ndarray:
+        """``mix64(i * GOLDEN + step * GOLDEN2)`` for every replication: the same for every stream
+        of a step, so it is computed once per step (the draws are unchanged)."""
+        cached = self._counter
+        if cached is not None and cached[0] == step:
+            return cached[1]
+        with np.errstate(over="ignore"):
+            counter = self.ids * _GOLDEN
+            counter += np.uint64(step) * _GOLDEN2
+        inner = _mix64_inplace(counter)
+        self._counter = (step, inner)
+        return inner
 
     def uniform(self, stream: str, step: int = 0) -> np.ndarray:
         """Uniforms in the open interval (0, 1), one per replication."""
         key = stream_key(self.seed, stream)
-        with np.errstate(over="ignore"):
-            counter = self.ids * _GOLDEN + np.uint64(step) * _GOLDEN2
-        bits = mix64(mix64(counter) ^ key)
-        return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * _TO_UNIT
+        bits = _mix64_inplace(np.bitwise_xor(self._hashed_counter(step), key))
+        bits >>= np.uint64(11)
+        out = bits.astype(np.float64)
+        out += 0.5
+        out *= _TO_UNIT
+        return out
 
     def normal(self, stream: str, step: int = 0) -> np.ndarray:
         """Standard normal draws by inversion of :meth:`uniform`."""

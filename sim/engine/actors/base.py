@@ -207,7 +207,7 @@ class Actor(mesa.Agent):
         return durability.gains(m, {self.key: self}, m.war, terms, self.current_bias(),
                                 fear=durability.fears(self))[self.key]
 
-    def breaks_ceasefire(self, offer: Offer, week: int, gain=None, where=None) -> np.ndarray:
+    def breaks_ceasefire(self, offer: Offer, week: int, gain=None, where=None, cost=None) -> np.ndarray:
         """Keep or break an agreed ceasefire this week? (True = break).
 
         Breaks iff ``G - cost > -e + eps``: ``G`` from :meth:`gain_from_resuming` (the model
@@ -215,11 +215,13 @@ class Actor(mesa.Agent):
         at the ceasefire's age, ``e`` the private resolve, ``eps`` the weekly shock. With
         ``where`` (bool array) only those replications decide (False elsewhere): the shocks
         are drawn for them alone, the same numbers as for all (keyed by replication id).
+        ``cost``: the violation cost this week if the caller has it (the same for both sides).
         """
         m = self.model
         if gain is None:
             gain = self.gain_from_resuming(offer.terms)
-        cost = m.violation_cost(offer.terms)
+        if cost is None:
+            cost = m.violation_cost(offer.terms)
         if where is None or np.all(where):
             noise = m.weekly_noise(f"break:{self.key}", week)
             return gain - cost > -self.resolve + noise
