@@ -183,7 +183,11 @@ def test_released_while_a_job_is_queued(monkeypatch):
         s.close()
 
 
-def test_work_per_request_is_bounded(served):
+def test_work_per_request_is_bounded(served, monkeypatch):
+    ran = []
+    # the bound is checked before a job is queued; the accepted job is not run (3 x 20,000
+    # replications would keep the worker busy for half a minute after the test)
+    monkeypatch.setattr(jobs, "execute", lambda job: (ran.append(job), job.update(state="error", errors=["not run"])))
     long = "name: long\nhorizon_weeks: 1040\noffers:\n  - preset: freeze\n"
     status, _h, reply = served.run({"scenarios": ["freeze", "refusal"], "pasted": long, "replications": 20_000})
     assert status == 400
@@ -192,6 +196,8 @@ def test_work_per_request_is_bounded(served):
     status, _h, reply = served.run({"scenarios": ["freeze", "refusal", "truce_30day"], "replications": 20_000,
                                     "seed": 1})
     assert status == 202                                         # the largest shipped request still runs
+    served.wait(reply["job"])
+    assert len(ran) == 1
 
 
 # -- timeouts and connections -----------------------------------------------------------------------------

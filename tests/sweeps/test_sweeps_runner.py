@@ -173,7 +173,7 @@ def test_python_api_returns_a_dataframe(tmp_path):
 
 
 def test_sigkill_then_resume_gives_exactly_the_uninterrupted_rows(tmp_path):
-    f = write_sweep(tmp_path, name="killme", points=8, replications=300, horizon=104, chunk_points=2,
+    f = write_sweep(tmp_path, name="killme", points=8, replications=100, horizon=104, chunk_points=2,
                     outcomes="[p_accept_russia, casualties_russia_mean]")  # 40 points, 20 chunks
     spec = load_sweep(f)
     clean = run_sweep(spec, out=tmp_path / "clean", workers=1)
