@@ -31,12 +31,17 @@ def sweep_folder(tmp_path_factory):
     return out
 
 
+def _run_freeze(folder, root, replications):
+    """A freeze run without figures in ``folder/freeze`` (the folder discovery reads)."""
+    out = folder / "freeze"
+    assert main(["run", str(root / "scenarios" / "freeze.yaml"), "-n", str(replications),
+                 "--out", str(out), "--no-figures"]) == 0
+    return out
+
+
 @pytest.fixture(scope="module")
 def run_folder(tmp_path_factory, root):
-    out = tmp_path_factory.mktemp("run") / "freeze"
-    assert main(["run", str(root / "scenarios" / "freeze.yaml"), "-n", "600", "--out", str(out),
-                 "--no-figures"]) == 0
-    return out
+    return _run_freeze(tmp_path_factory.mktemp("run"), root, 600)
 
 
 @pytest.fixture(scope="module")
@@ -175,10 +180,7 @@ def test_a_run_without_parquet_is_read_from_its_csv(run_folder, root, cli, tmp_p
 
 @pytest.fixture(scope="module")
 def freeze_2000(tmp_path_factory, root):
-    out = tmp_path_factory.mktemp("run2000") / "freeze"
-    assert main(["run", str(root / "scenarios" / "freeze.yaml"), "-n", "2000", "--out", str(out),
-                 "--no-figures"]) == 0
-    return out
+    return _run_freeze(tmp_path_factory.mktemp("run2000"), root, 2000)
 
 
 def test_discovery_on_a_run_ranks_the_actors_draws(freeze_2000, cli, tmp_path):
